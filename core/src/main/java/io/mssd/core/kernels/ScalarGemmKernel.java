@@ -1,0 +1,38 @@
+package io.mssd.core.kernels;
+
+/**
+ * Portable GEMM in plain Java, the path used where the Vector API is absent. Each row of C is
+ * accumulated as saxpy over rows of B, a loop shape the JIT auto-vectorises.
+ */
+public final class ScalarGemmKernel implements GemmKernel {
+    public static final ScalarGemmKernel INSTANCE = new ScalarGemmKernel();
+
+    private ScalarGemmKernel() {}
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public int rowGrain() {
+        return 1;
+    }
+
+    @Override
+    public void block(int r0, int r1, int j0, int j1, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                      float[] c, int cOff, float[] bias, int biasOff, Activation act) {
+        for (int i = r0; i < r1; i++) {
+            int ci = cOff + i * n;
+            float bi = bias == null ? 0f : bias[biasOff + i];
+            for (int j = j0; j < j1; j++) c[ci + j] = bi;
+            int ai = aOff + i * k;
+            for (int p = 0; p < k; p++) {
+                float av = a[ai + p];
+                int bp = bOff + p * n;
+                for (int j = j0; j < j1; j++) c[ci + j] += av * b[bp + j];
+            }
+            act.apply(c, ci + j0, ci + j1);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.mssd.core.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * GEMM on the JDK Vector API: a 6x2-vector register tile (12 accumulators; 6 rows of C by 32
+ * columns with 512-bit vectors), k blocked so a strip of B stays in L1 while all rows pass over it,
+ * columns blocked so a panel of B stays in L2. Bias is the accumulators' start value and the
+ * activation is applied in registers before the final store (fused, no extra pass over C).
+ */
+public final class VectorGemmKernel implements GemmKernel {
+    public static final VectorGemmKernel INSTANCE = new VectorGemmKernel();
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int KC = 256;
+    private static final int NC = 512;
+    private static final int MR = 6;
+
+    private VectorGemmKernel() {}
+
+    @Override
+    public String name() {
+        return "vector-" + (L * 32) + "bit";
+    }
+
+    @Override
+    public int rowGrain() {
+        return MR;
+    }
+
+    @Override
+    public void block(int r0, int r1, int j0, int j1, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                      float[] c, int cOff, float[] bias, int biasOff, Activation act) {
+        for (int jc = j0; jc < j1; jc += NC) {
+            int jEnd = Math.min(j1, jc + NC);
+            for (int pc = 0; pc < k; pc += KC) {
+                int pEnd = Math.min(k, pc + KC);
+                boolean first = pc == 0, last = pEnd == k;
+                int j = jc;
+                for (; j + 2 * L <= jEnd; j += 2 * L) {
+                    int i = r0;
+                    for (; i + MR <= r1; i += MR) {
+                        tile6x2(i, j, pc, pEnd, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act, first, last);
+                    }
+                    for (; i < r1; i++) {
+                        tile1(2, i, j, pc, pEnd, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act, first, last);
+                    }
+                }
+                for (; j + L <= jEnd; j += L) {
+                    for (int i = r0; i < r1; i++) {
+                        tile1(1, i, j, pc, pEnd, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act, first, last);
+                    }
+                }
+                if (j < jEnd) {
+                    scalarTail(r0, r1, j, jEnd, pc, pEnd, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act, first, last);
+                }
+            }
+        }
+    }
+
+    // No helper takes or returns a FloatVector: a vector crossing a call that C2 does not inline is
+    // boxed on the heap, which costs both speed and the kernel's allocation-free guarantee.
+
+    private static void tile6x2(int i, int j, int p0, int p1, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                                float[] c, int cOff, float[] bias, int biasOff, Activation act, boolean first, boolean last) {
+        int c0 = cOff + i * n + j, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n, c4 = c3 + n, c5 = c4 + n;
+        FloatVector v00, v01, v10, v11, v20, v21, v30, v31, v40, v41, v50, v51;
+        if (first) {
+            int bi = biasOff + i;
+            v00 = v01 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi]);
+            v10 = v11 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 1]);
+            v20 = v21 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 2]);
+            v30 = v31 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 3]);
+            v40 = v41 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 4]);
+            v50 = v51 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 5]);
+        } else {
+            v00 = FloatVector.fromArray(S, c, c0);
+            v01 = FloatVector.fromArray(S, c, c0 + L);
+            v10 = FloatVector.fromArray(S, c, c1);
+            v11 = FloatVector.fromArray(S, c, c1 + L);
+            v20 = FloatVector.fromArray(S, c, c2);
+            v21 = FloatVector.fromArray(S, c, c2 + L);
+            v30 = FloatVector.fromArray(S, c, c3);
+            v31 = FloatVector.fromArray(S, c, c3 + L);
+            v40 = FloatVector.fromArray(S, c, c4);
+            v41 = FloatVector.fromArray(S, c, c4 + L);
+            v50 = FloatVector.fromArray(S, c, c5);
+            v51 = FloatVector.fromArray(S, c, c5 + L);
+        }
+        int a0 = aOff + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k, a4 = a3 + k, a5 = a4 + k;
+        int bp = bOff + p0 * n + j;
+        for (int p = p0; p < p1; p++, bp += n) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            v00 = x.fma(b0, v00);
+            v01 = x.fma(b1, v01);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            v10 = x.fma(b0, v10);
+            v11 = x.fma(b1, v11);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            v20 = x.fma(b0, v20);
+            v21 = x.fma(b1, v21);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            v30 = x.fma(b0, v30);
+            v31 = x.fma(b1, v31);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            v40 = x.fma(b0, v40);
+            v41 = x.fma(b1, v41);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            v50 = x.fma(b0, v50);
+            v51 = x.fma(b1, v51);
+        }
+        if (last && act != Activation.NONE) {
+            FloatVector lo = FloatVector.broadcast(S, act.lo), hi = FloatVector.broadcast(S, act.hi);
+            v00 = v00.max(lo).min(hi);
+            v01 = v01.max(lo).min(hi);
+            v10 = v10.max(lo).min(hi);
+            v11 = v11.max(lo).min(hi);
+            v20 = v20.max(lo).min(hi);
+            v21 = v21.max(lo).min(hi);
+            v30 = v30.max(lo).min(hi);
+            v31 = v31.max(lo).min(hi);
+            v40 = v40.max(lo).min(hi);
+            v41 = v41.max(lo).min(hi);
+            v50 = v50.max(lo).min(hi);
+            v51 = v51.max(lo).min(hi);
+        }
+        v00.intoArray(c, c0);
+        v01.intoArray(c, c0 + L);
+        v10.intoArray(c, c1);
+        v11.intoArray(c, c1 + L);
+        v20.intoArray(c, c2);
+        v21.intoArray(c, c2 + L);
+        v30.intoArray(c, c3);
+        v31.intoArray(c, c3 + L);
+        v40.intoArray(c, c4);
+        v41.intoArray(c, c4 + L);
+        v50.intoArray(c, c5);
+        v51.intoArray(c, c5 + L);
+    }
+
+    /** One row of C by {@code vectors} (1 or 2) vectors of columns. */
+    private static void tile1(int vectors, int i, int j, int p0, int p1, int n, int k, float[] a, int aOff, float[] b,
+                              int bOff, float[] c, int cOff, float[] bias, int biasOff, Activation act, boolean first,
+                              boolean last) {
+        int c0 = cOff + i * n + j;
+        FloatVector v0, v1;
+        if (first) {
+            v0 = v1 = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOff + i]);
+        } else {
+            v0 = FloatVector.fromArray(S, c, c0);
+            v1 = vectors == 2 ? FloatVector.fromArray(S, c, c0 + L) : v0;
+        }
+        int a0 = aOff + i * k;
+        int bp = bOff + p0 * n + j;
+        if (vectors == 2) {
+            for (int p = p0; p < p1; p++, bp += n) {
+                FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+                v0 = x.fma(FloatVector.fromArray(S, b, bp), v0);
+                v1 = x.fma(FloatVector.fromArray(S, b, bp + L), v1);
+            }
+        } else {
+            for (int p = p0; p < p1; p++, bp += n) {
+                v0 = FloatVector.broadcast(S, a[a0 + p]).fma(FloatVector.fromArray(S, b, bp), v0);
+            }
+        }
+        if (last && act != Activation.NONE) {
+            FloatVector lo = FloatVector.broadcast(S, act.lo), hi = FloatVector.broadcast(S, act.hi);
+            v0 = v0.max(lo).min(hi);
+            v1 = v1.max(lo).min(hi);
+        }
+        v0.intoArray(c, c0);
+        if (vectors == 2) v1.intoArray(c, c0 + L);
+    }
+
+    private static void scalarTail(int r0, int r1, int j0, int j1, int p0, int p1, int n, int k, float[] a, int aOff,
+                                   float[] b, int bOff, float[] c, int cOff, float[] bias, int biasOff, Activation act,
+                                   boolean first, boolean last) {
+        for (int i = r0; i < r1; i++) {
+            int ci = cOff + i * n;
+            int ai = aOff + i * k;
+            for (int j = j0; j < j1; j++) {
+                float s = first ? (bias == null ? 0f : bias[biasOff + i]) : c[ci + j];
+                for (int p = p0; p < p1; p++) s = Math.fma(a[ai + p], b[bOff + p * n + j], s);
+                c[ci + j] = last ? act.apply(s) : s;
+            }
+        }
+    }
+}

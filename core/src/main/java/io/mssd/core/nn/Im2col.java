@@ -1,0 +1,30 @@
+package io.mssd.core.nn;
+
+/** Unfolds convolution windows into GEMM rows: row (c, ky, kx) holds that tap for every output pixel. */
+final class Im2col {
+    private Im2col() {}
+
+    /** Fills rows [r0, r1) of the patch matrix [cin*kh*kw x oh*ow]; out-of-image taps are zero. */
+    static void rows(int r0, int r1, float[] in, int inOff, int h, int w, int kh, int kw, int stride,
+                     int padT, int padL, int oh, int ow, float[] dst) {
+        int plane = oh * ow;
+        for (int r = r0; r < r1; r++) {
+            int kx = r % kw, ky = (r / kw) % kh, c = r / (kw * kh);
+            int src = inOff + c * h * w;
+            int d = r * plane;
+            for (int oy = 0; oy < oh; oy++) {
+                int iy = oy * stride + ky - padT;
+                int row = d + oy * ow;
+                if (iy < 0 || iy >= h) {
+                    java.util.Arrays.fill(dst, row, row + ow, 0f);
+                    continue;
+                }
+                int srow = src + iy * w;
+                for (int ox = 0; ox < ow; ox++) {
+                    int ix = ox * stride + kx - padL;
+                    dst[row + ox] = (ix >= 0 && ix < w) ? in[srow + ix] : 0f;
+                }
+            }
+        }
+    }
+}

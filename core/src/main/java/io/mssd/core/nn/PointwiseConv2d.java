@@ -1,0 +1,37 @@
+package io.mssd.core.nn;
+
+import io.mssd.core.kernels.Activation;
+import io.mssd.core.kernels.GemmKernel;
+import io.mssd.core.kernels.GemmTask;
+import io.mssd.core.tensor.Shape;
+import io.mssd.core.tensor.Tensor;
+
+/** 1x1 convolution, stride 1: per image, out[Cout x HW] = W[Cout x Cin] * in[Cin x HW] (one GEMM). */
+public final class PointwiseConv2d extends Convolution {
+    private final GemmKernel gemm;
+
+    public PointwiseConv2d(String name, ConvSpec spec, float[] weights, float[] bias, Activation activation) {
+        this(name, spec, weights, bias, activation, GemmKernel.fastest());
+    }
+
+    public PointwiseConv2d(String name, ConvSpec spec, float[] weights, float[] bias, Activation activation,
+                           GemmKernel gemm) {
+        super(name, spec, weights, bias, activation);
+        if (!spec.isPointwise()) throw new IllegalArgumentException("layer " + name + ": not a 1x1/1 convolution");
+        this.gemm = gemm;
+    }
+
+    @Override
+    public Step bind(Tensor in, Tensor out, float[] scratch) {
+        Shape s = in.shape();
+        int hw = s.plane();
+        GemmTask[] tasks = new GemmTask[s.n()];
+        for (int b = 0; b < s.n(); b++) {
+            tasks[b] = new GemmTask(gemm).bind(spec.cout(), hw, spec.cin(), weights, 0,
+                    in.data(), b * spec.cin() * hw, out.data(), b * spec.cout() * hw, bias, 0, activation);
+        }
+        return pool -> {
+            for (GemmTask t : tasks) t.execute(pool);
+        };
+    }
+}

@@ -1,0 +1,84 @@
+package io.mssd.core.nn;
+
+import io.mssd.core.kernels.ComputePool;
+import io.mssd.core.tensor.Shape;
+import io.mssd.core.tensor.Tensor;
+
+/**
+ * Everything one forward pass of a network writes: the input tensor, every node's output, the
+ * im2col scratch and the bound steps. Made once per input shape; {@link #forward()} then allocates
+ * nothing. Not thread-safe: one workspace per concurrent caller.
+ */
+public final class Workspace {
+    private final Network network;
+    private final Tensor input;
+    private final Tensor[] outputs;
+    private final Step[] steps;
+    private final ComputePool pool;
+    private final long[] nanos;
+
+    Workspace(Network network, Shape inputShape, ComputePool pool) {
+        this.network = network;
+        this.pool = pool;
+        Shape[] shapes = network.shapes(inputShape);
+        this.input = new Tensor(inputShape);
+        this.outputs = new Tensor[shapes.length];
+        long scratchSize = 0;
+        for (int i = 0; i < shapes.length; i++) {
+            outputs[i] = new Tensor(shapes[i]);
+            Network.Node node = network.nodes().get(i);
+            scratchSize = Math.max(scratchSize, node.layer().scratchFloats(node.input() < 0 ? inputShape : shapes[node.input()]));
+        }
+        if (scratchSize > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("input " + inputShape + " is too large");
+        float[] scratch = new float[(int) scratchSize];
+        this.steps = new Step[shapes.length];
+        for (int i = 0; i < shapes.length; i++) {
+            Network.Node node = network.nodes().get(i);
+            steps[i] = node.layer().bind(node.input() < 0 ? input : outputs[node.input()], outputs[i], scratch);
+        }
+        this.nanos = new long[shapes.length];
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    /** The tensor to fill before {@link #forward()}. */
+    public Tensor input() {
+        return input;
+    }
+
+    public Tensor output(String layerName) {
+        return outputs[network.indexOf(layerName)];
+    }
+
+    public Tensor output(int node) {
+        return outputs[node];
+    }
+
+    public Tensor lastOutput() {
+        return outputs[outputs.length - 1];
+    }
+
+    public void forward() {
+        for (Step step : steps) step.execute(pool);
+    }
+
+    /** Forward pass that also records each layer's wall time (see {@link #layerNanos()}). */
+    public void forwardTimed() {
+        for (int i = 0; i < steps.length; i++) {
+            long t0 = System.nanoTime();
+            steps[i].execute(pool);
+            nanos[i] += System.nanoTime() - t0;
+        }
+    }
+
+    /** Accumulated per-layer time of all {@link #forwardTimed()} calls, in nanoseconds, in node order. */
+    public long[] layerNanos() {
+        return nanos.clone();
+    }
+
+    public void resetTimes() {
+        java.util.Arrays.fill(nanos, 0);
+    }
+}

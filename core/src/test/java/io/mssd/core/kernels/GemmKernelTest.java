@@ -1,0 +1,56 @@
+package io.mssd.core.kernels;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GemmKernelTest {
+
+    @Test
+    void kernelsEqualTripleLoopOnOddShapes() {
+        int[][] shapes = {{1, 1, 1}, {6, 32, 5}, {7, 33, 300}, {13, 47, 17}, {64, 100, 1024}, {5, 600, 3}, {129, 1283, 65}, {6, 17, 260}};
+        SplittableRandom rnd = new SplittableRandom(11);
+        try (ComputePool two = new ComputePool(2)) {
+            for (int[] s : shapes) {
+                int m = s[0], n = s[1], k = s[2];
+                float[] a = new float[m * k + 3], b = new float[k * n + 5], bias = new float[m + 2];
+                for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextDouble(-1, 1);
+                for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextDouble(-1, 1);
+                for (int i = 0; i < bias.length; i++) bias[i] = (float) rnd.nextDouble(-1, 1);
+                for (Activation act : Activation.values()) {
+                    double[] ref = new double[m * n];
+                    double scale = 1;
+                    for (int i = 0; i < m; i++)
+                        for (int j = 0; j < n; j++) {
+                            double sum = bias[2 + i];
+                            for (int p = 0; p < k; p++) sum += (double) a[3 + i * k + p] * b[5 + p * n + j];
+                            ref[i * n + j] = act.apply((float) sum);
+                            scale = Math.max(scale, Math.abs(ref[i * n + j]));
+                        }
+                    for (GemmKernel kernel : List.of(GemmKernel.fastest(), ScalarGemmKernel.INSTANCE)) {
+                        for (ComputePool pool : List.of(ComputePool.single(), two)) {
+                            float[] c = new float[m * n + 7];
+                            c[0] = 42; // outside the product: must stay untouched
+                            kernel.multiply(m, n, k, a, 3, b, 5, c, 1, bias, 2, act, pool);
+                            double err = 0;
+                            for (int i = 0; i < m * n; i++) err = Math.max(err, Math.abs(c[1 + i] - ref[i]));
+                            assertTrue(c[0] == 42 && c[m * n + 1] == 0, "wrote outside C");
+                            assertTrue(err <= 1e-4 * scale, kernel.name() + " " + m + "x" + n + "x" + k + " " + act
+                                    + " threads " + pool.threads() + ": err " + err);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void vectorKernelIsUsedWhenTheModuleIsPresent() {
+        boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        assertTrue(!module || GemmKernel.fastest().name().startsWith("vector"),
+                "jdk.incubator.vector is present but the fastest kernel is " + GemmKernel.fastest().name());
+    }
+}

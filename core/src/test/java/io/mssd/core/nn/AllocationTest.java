@@ -1,0 +1,38 @@
+package io.mssd.core.nn;
+
+import io.mssd.core.kernels.Activation;
+import io.mssd.core.kernels.ComputePool;
+import io.mssd.core.tensor.Shape;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class AllocationTest {
+
+    @Test
+    void warmForwardPassAllocatesNothing() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        Network net = Network.builder()
+                .add(Convolution.of("c0", ConvSpec.conv(3, 16, 3, 2, Padding.SAME), Reference.random(rnd, 432, 0.3), Reference.random(rnd, 16, 0.1), Activation.RELU6))
+                .add(Convolution.of("dw", ConvSpec.depthwise(16, 3, 1, Padding.SAME), Reference.random(rnd, 144, 0.3), Reference.random(rnd, 16, 0.1), Activation.RELU6))
+                .add(Convolution.of("dw2", ConvSpec.depthwise(16, 3, 2, Padding.SAME), Reference.random(rnd, 144, 0.3), Reference.random(rnd, 16, 0.1), Activation.RELU6))
+                .add(Convolution.of("pw", ConvSpec.pointwise(16, 32), Reference.random(rnd, 512, 0.3), Reference.random(rnd, 32, 0.1), Activation.RELU))
+                .add(AvgPool2d.global("gap"))
+                .add(new Dense("fc", 32, 10, Reference.random(rnd, 320, 0.3), Reference.random(rnd, 10, 0.1)))
+                .add(new Softmax("sm"))
+                .build();
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (ComputePool pool = new ComputePool(2)) {
+            Workspace ws = net.newWorkspace(Shape.of(1, 3, 64, 48), pool);
+            for (int i = 0; i < 3000; i++) ws.forward(); // let C2 compile (and scalar-replace) everything
+            long tid = Thread.currentThread().getId();
+            long before = mx.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 50; i++) ws.forward();
+            long allocated = mx.getThreadAllocatedBytes(tid) - before;
+            assertEquals(0, allocated, "bytes allocated by 50 warm forward passes on the calling thread");
+        }
+    }
+}
