@@ -33,8 +33,9 @@ public final class VectorGemmKernel implements GemmKernel {
     @Override
     public void block(int r0, int r1, int j0, int j1, int n, int k, float[] a, int aOff, float[] b, int bOff,
                       float[] c, int cOff, float[] bias, int biasOff, Activation act) {
-        for (int jc = j0; jc < j1; jc += NC) {
-            int jEnd = Math.min(j1, jc + NC);
+        int vecEnd = j0 + (j1 - j0) / L * L;
+        for (int jc = j0; jc < vecEnd; jc += NC) {
+            int jEnd = Math.min(vecEnd, jc + NC);
             for (int pc = 0; pc < k; pc += KC) {
                 int pEnd = Math.min(k, pc + KC);
                 boolean first = pc == 0, last = pEnd == k;
@@ -48,15 +49,22 @@ public final class VectorGemmKernel implements GemmKernel {
                         tile1(2, i, j, pc, pEnd, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act, first, last);
                     }
                 }
-                for (; j + L <= jEnd; j += L) {
+                for (; j < jEnd; j += L) {
                     for (int i = r0; i < r1; i++) {
                         tile1(1, i, j, pc, pEnd, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act, first, last);
                     }
                 }
-                if (j < jEnd) {
-                    scalarTail(r0, r1, j, jEnd, pc, pEnd, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act, first, last);
-                }
             }
+        }
+        if (vecEnd == j1) return;
+        if (j1 - j0 >= L) {
+            // Ragged tail: one vector ending at j1, over the whole k in one pass. It recomputes a few
+            // finished columns of this block from scratch, in the same order, so they come out identical.
+            for (int i = r0; i < r1; i++) {
+                tile1(1, i, j1 - L, 0, k, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act, true, true);
+            }
+        } else {
+            scalarTail(r0, r1, vecEnd, j1, 0, k, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act, true, true);
         }
     }
 

@@ -64,6 +64,8 @@ public final class GemmBenchmark {
                     results.add(new Result(cin, cout, hw, threads, "ejml", flops / time(() -> CommonOps_MT_FDRM.mult(a, b, c)) / 1e9));
                 }
                 opencv_core.setNumThreads(threads);
+                // OpenCV's gemm calls the bundled OpenBLAS, which has its own thread count
+                org.bytedeco.openblas.global.openblas.blas_set_num_threads(threads);
                 try (Mat ma = new Mat(cout, cin, opencv_core.CV_32F); Mat mb = new Mat(cin, hw, opencv_core.CV_32F);
                      Mat mc = new Mat(cout, hw, opencv_core.CV_32F); Mat none = new Mat()) {
                     new FloatPointer(ma.data()).put(w);

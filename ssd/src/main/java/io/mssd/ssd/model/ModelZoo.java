@@ -1,0 +1,84 @@
+package io.mssd.ssd.model;
+
+import io.mssd.core.io.ModelFormatException;
+import io.mssd.core.io.TfjsWeights;
+import io.mssd.ssd.DetectorOptions;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Named models and model files. {@link #load} takes a zoo name ({@value #FACE}), or a path to a
+ * TF.js weights manifest / model.json in the SSD-MobileNetV1 layout.
+ */
+public final class ModelZoo {
+    public static final String FACE = "face-ssd-mobilenetv1";
+    public static final String DEFAULT = FACE;
+
+    private static final String FACE_DIR = "/io/mssd/ssd/models/face-ssd-mobilenetv1/";
+    private static final String FACE_MANIFEST = "ssd_mobilenetv1_model-weights_manifest.json";
+    private static final String FACE_BIN = "ssd_mobilenetv1_model.bin";
+    private static final Map<String, String> SHA256 = Map.of(
+            FACE_MANIFEST, "888f744dffbc84f5f060d1f8427d9742341943a2dfaaf9205d10029b7e7a2955",
+            FACE_BIN, "2835640602d53718aa6ae9a42896327eaa21beefed056c218d32ca7d79e1e2f8");
+    /** face-api's SsdMobilenetv1Options defaults (minConfidence 0.5, maxResults 100) and its fixed IoU 0.5. */
+    public static final DetectorOptions FACE_DEFAULTS = new DetectorOptions(0.5f, 0.5f, 100);
+
+    private ModelZoo() {}
+
+    /** Zoo names with a one-line description. */
+    public static Map<String, String> models() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(FACE, "SSD-MobileNetV1 face detector, 512x512, TF.js weights from @vladmandic/face-api 1.7.15 (MIT); embedded, the default");
+        return m;
+    }
+
+    public static SsdModel load(String spec) throws IOException {
+        if (spec.equals(FACE)) return face();
+        Path p = Path.of(spec);
+        if (Files.isRegularFile(p) && spec.endsWith(".json")) {
+            return TfjsSsdMobileNetV1.load(p.getFileName().toString(), TfjsWeights.read(p), List.of("face"), 1, FACE_DEFAULTS);
+        }
+        if (Files.exists(p)) {
+            throw new IllegalArgumentException("model '" + spec + "': not a known model file (expected a TF.js weights manifest or model.json)");
+        }
+        throw new IllegalArgumentException("unknown model '" + spec + "': not a zoo name (" + String.join(", ", models().keySet())
+                + ") and no such file");
+    }
+
+    /** The embedded face detector, its files checked against their published SHA-256. */
+    public static SsdModel face() throws IOException {
+        byte[] manifest = resource(FACE_MANIFEST);
+        TfjsWeights w = TfjsWeights.read("embedded " + FACE + "/" + FACE_MANIFEST, new java.io.ByteArrayInputStream(manifest),
+                name -> resource(name));
+        return TfjsSsdMobileNetV1.load(FACE, w, List.of("face"), 1, FACE_DEFAULTS);
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = ModelZoo.class.getResourceAsStream(FACE_DIR + name)) {
+            if (in == null) throw new ModelFormatException("embedded " + FACE, name, "resource is missing from the jar");
+            byte[] b = in.readAllBytes();
+            String want = SHA256.get(name);
+            if (want != null && !want.equals(sha256(b))) {
+                throw new ModelFormatException("embedded " + FACE, name, "SHA-256 " + sha256(b) + " differs from the published " + want);
+            }
+            return b;
+        }
+    }
+
+    static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

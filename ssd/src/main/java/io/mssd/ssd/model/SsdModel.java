@@ -1,0 +1,73 @@
+package io.mssd.ssd.model;
+
+import io.mssd.core.nn.Network;
+import io.mssd.core.nn.Workspace;
+import io.mssd.core.tensor.Shape;
+import io.mssd.ssd.DetectorOptions;
+import io.mssd.ssd.RawDetections;
+import io.mssd.ssd.anchors.Anchors;
+import io.mssd.ssd.box.BoxCoder;
+import io.mssd.ssd.head.BoxPredictor;
+import io.mssd.ssd.head.MultiboxOutputs;
+import io.mssd.ssd.head.ScoreFunction;
+import io.mssd.ssd.nms.PostProcessor;
+import io.mssd.ssd.preprocess.FrameMapping;
+import io.mssd.ssd.preprocess.Preprocessor;
+
+import java.util.List;
+
+/**
+ * Everything that makes a network an SSD detector: the network (backbone, extra layers, predictor
+ * convolutions), which layers are the predictors, anchors, box coder, score function, labels,
+ * preprocessing, post-processing and default thresholds. Immutable; importers build it.
+ */
+public record SsdModel(String name, Network network, Shape inputShape, List<BoxPredictor> predictors,
+                       Anchors anchors, BoxCoder coder, ScoreFunction scoreFunction, int logitsPerAnchor,
+                       int labelOffset, List<String> labels, Preprocessor preprocessor,
+                       PostProcessor.Strategy nmsStrategy, DetectorOptions defaults) {
+
+    public SsdModel {
+        predictors = List.copyOf(predictors);
+        labels = List.copyOf(labels);
+        if (labelOffset + labels.size() > logitsPerAnchor) {
+            throw new IllegalArgumentException("model " + name + ": " + labels.size() + " labels from logit " + labelOffset
+                    + " need " + (labelOffset + labels.size()) + " logits per anchor, the predictors give " + logitsPerAnchor);
+        }
+        int expected = 0;
+        Shape[] shapes = network.shapes(inputShape);
+        for (BoxPredictor p : predictors) {
+            Shape box = shapes[network.indexOf(p.boxLayer())], cls = shapes[network.indexOf(p.classLayer())];
+            if (box.c() != p.anchorsPerCell() * 4 || cls.c() != p.anchorsPerCell() * logitsPerAnchor) {
+                throw new IllegalArgumentException("model " + name + ": predictor " + p.boxLayer() + " gives " + box.c()
+                        + " box and " + cls.c() + " class channels, expected " + p.anchorsPerCell() * 4 + " and "
+                        + p.anchorsPerCell() * logitsPerAnchor);
+            }
+            expected += box.plane() * p.anchorsPerCell();
+        }
+        if (anchors.count() != expected) {
+            throw new IllegalArgumentException("model " + name + ": " + anchors.count() + " anchors but the predictors make "
+                    + expected + " predictions");
+        }
+    }
+
+    public int anchorCount() {
+        return anchors.count();
+    }
+
+    /** Decodes the forward pass in {@code ws} into boxes and per-label scores. */
+    public RawDetections decode(Workspace ws, FrameMapping mapping) {
+        int n = anchors.count(), k = logitsPerAnchor, l = labels.size();
+        float[] enc = new float[n * 4], logits = new float[n * k], boxes = new float[n * 4], scores = new float[n * l];
+        MultiboxOutputs.gather(ws, predictors, k, enc, logits);
+        coder.decode(enc, anchors, boxes);
+        for (int i = 0; i < n; i++) {
+            scoreFunction.apply(logits, i * k, scoreFunction == ScoreFunction.SOFTMAX ? k : labelOffset + l);
+            System.arraycopy(logits, i * k + labelOffset, scores, i * l, l);
+        }
+        return new RawDetections(boxes, scores, n, l, mapping);
+    }
+
+    public PostProcessor postProcessor() {
+        return new PostProcessor(nmsStrategy, labels);
+    }
+}
