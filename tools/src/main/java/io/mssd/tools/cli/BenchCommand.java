@@ -1,24 +1,68 @@
 package io.mssd.tools.cli;
 
 import io.mssd.core.kernels.GemmKernel;
+import io.mssd.ssd.Detector;
+import io.mssd.ssd.RgbImage;
 import io.mssd.tools.bench.GemmBenchmark;
+import io.mssd.tools.bench.ModelBenchmark;
+import io.mssd.tools.image.MatImages;
+import io.mssd.tools.video.DemoClip;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.OpenCVFrameConverter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code mssd bench}: speed, always as a ratio against a peer measured in the same process. */
+/** {@code mssd bench}: speed, always against a peer measured in the same run where one exists. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks, each against a peer measured in the same run.",
+        description = {"Latency of a model on one fixed image (median of --runs after warm-up).",
+            "`mssd bench gemm` compares the GEMM kernels with EJML and OpenCV."},
         subcommands = {BenchCommand.Gemm.class})
-public final class BenchCommand implements Runnable {
+public final class BenchCommand implements Callable<Integer> {
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--runs", defaultValue = "30", description = "Timed runs (default 30).")
+    int runs;
+
+    @Option(names = "--warmup", defaultValue = "10", description = "Untimed warm-up runs (default 10).")
+    int warmup;
+
+    @Option(names = "--image", description = "Image to run on (default: frame 60 of the demo clip).")
+    Path image;
+
+    @Option(names = "--profile", description = "Also print the per-layer time profile of the network.")
+    boolean profile;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() throws Exception {
+        if (runs < 1 || warmup < 0) throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
+        RgbImage img = image != null ? MatImages.read(image) : demoFrame(60);
+        try (Detector d = model.load()) {
+            System.out.printf(Locale.ROOT, "model %s (input %s), image %dx%d, %d threads, kernels: %s%n", d.model().name(),
+                    d.model().inputShape(), img.width(), img.height(), d.threads(), GemmKernel.fastest().name());
+            double ms = ModelBenchmark.detectMs(d, img, warmup, runs);
+            System.out.printf(Locale.ROOT, "mssd: %.2f ms/frame (median of %d, detect() incl. pre/post-processing)%n", ms, runs);
+            if (profile) System.out.print(ModelBenchmark.profile(d, runs));
+        }
+        return 0;
+    }
+
+    static RgbImage demoFrame(int index) throws Exception {
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(DemoClip.extract().toFile());
+             OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat()) {
+            org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
+            g.start();
+            Frame f = null;
+            for (int i = 0; i <= index; i++) f = g.grabImage();
+            return MatImages.toRgb(conv.convert(f));
+        }
     }
 
     @Command(name = "gemm", mixinStandardHelpOptions = true,

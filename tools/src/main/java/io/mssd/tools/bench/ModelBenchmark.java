@@ -1,0 +1,73 @@
+package io.mssd.tools.bench;
+
+import io.mssd.core.nn.Network;
+import io.mssd.core.nn.Workspace;
+import io.mssd.core.profile.ModelSummary;
+import io.mssd.ssd.Detector;
+import io.mssd.ssd.RgbImage;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** Median latency of a detector on one image, and a per-layer time profile of its network. */
+public final class ModelBenchmark {
+    private ModelBenchmark() {}
+
+    /** Median of {@code runs} timed calls after {@code warmup} untimed ones, in milliseconds. */
+    public static double medianMs(Runnable r, int warmup, int runs) {
+        for (int i = 0; i < warmup; i++) r.run();
+        long[] t = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            t[i] = System.nanoTime() - t0;
+        }
+        Arrays.sort(t);
+        return (runs % 2 == 1 ? t[runs / 2] : (t[runs / 2 - 1] + t[runs / 2]) / 2.0) / 1e6;
+    }
+
+    public static double detectMs(Detector d, RgbImage img, int warmup, int runs) {
+        return medianMs(() -> d.detect(img), warmup, runs);
+    }
+
+    /** Per-layer wall time of the network alone (preprocessing and decoding excluded), averaged over runs. */
+    public static String profile(Detector d, int runs) {
+        Workspace ws = d.borrow();
+        try {
+            for (int i = 0; i < 3; i++) ws.forward();
+            ws.resetTimes();
+            for (int i = 0; i < runs; i++) ws.forwardTimed();
+            long[] ns = ws.layerNanos();
+            Network net = d.model().network();
+            ModelSummary s = ModelSummary.of(net, d.model().inputShape());
+            long total = 0;
+            for (long n : ns) total += n;
+            StringBuilder sb = new StringBuilder();
+            int nameW = 12;
+            for (ModelSummary.Row r : s.rows()) nameW = Math.max(nameW, r.name().length());
+            String fmt = "%-" + nameW + "s  %-18s  %-14s  %8s  %6s  %8s%n";
+            sb.append(String.format(Locale.ROOT, fmt, "layer", "type", "output", "ms", "share", "GFLOP/s"));
+            List<double[]> byType = new ArrayList<>();
+            double pw = 0, dw = 0, other = 0;
+            for (int i = 0; i < ns.length; i++) {
+                ModelSummary.Row r = s.rows().get(i);
+                double ms = ns[i] / 1e6 / runs;
+                double gflops = r.multAdds() * 2 / (ns[i] / (double) runs) ;
+                sb.append(String.format(Locale.ROOT, fmt, r.name(), r.type(), r.output(), String.format(Locale.ROOT, "%.3f", ms),
+                        String.format(Locale.ROOT, "%.1f%%", 100.0 * ns[i] / total), r.multAdds() == 0 ? "" : String.format(Locale.ROOT, "%.1f", gflops)));
+                if (r.type().startsWith("dw")) dw += ms;
+                else if (r.type().startsWith("conv 1x1")) pw += ms;
+                else other += ms;
+            }
+            double all = total / 1e6 / runs;
+            sb.append(String.format(Locale.ROOT, "network %.2f ms: 1x1 convolutions %.2f ms (%.0f%%), depthwise %.2f ms (%.0f%%),"
+                    + " other layers %.2f ms (%.0f%%); %.2f G mult-adds -> %.1f GFLOP/s overall%n", all, pw, 100 * pw / all, dw,
+                    100 * dw / all, other, 100 * other / all, s.multAdds() / 1e9, s.multAdds() * 2 / (all * 1e6)));
+            return sb.toString();
+        } finally {
+            d.release(ws);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.mssd.tools.cli;
+
+import io.mssd.ssd.Detector;
+import io.mssd.ssd.DetectorOptions;
+import io.mssd.ssd.model.ModelZoo;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+
+/** Options shared by every command that runs a detector. */
+public final class ModelOptions {
+    @Option(names = "--model", defaultValue = ModelZoo.DEFAULT,
+            description = "Zoo name or model file (default ${DEFAULT-VALUE}; see `mssd models`).")
+    public String model;
+
+    @Option(names = "--min-score", description = "Minimum score (default: the model's).")
+    public Float minScore;
+
+    @Option(names = "--iou", description = "NMS IoU threshold (default: the model's).")
+    public Float iou;
+
+    @Option(names = "--max", description = "Maximum detections per image (default: the model's).")
+    public Integer max;
+
+    @Option(names = "--threads", description = "Compute threads (default: all cores).")
+    public Integer threads;
+
+    public Detector load() throws IOException {
+        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (t < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + t);
+        return Detector.load(model, t);
+    }
+
+    public DetectorOptions options(Detector d) {
+        DetectorOptions o = d.defaultOptions();
+        if (minScore != null) o = o.withMinScore(minScore);
+        if (iou != null) o = o.withIouThreshold(iou);
+        if (max != null) o = o.withMaxResults(max);
+        return o;
+    }
+}

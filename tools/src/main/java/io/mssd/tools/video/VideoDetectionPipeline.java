@@ -1,0 +1,287 @@
+package io.mssd.tools.video;
+
+import com.google.gson.Gson;
+import io.mssd.ssd.Detection;
+import io.mssd.ssd.Detector;
+import io.mssd.ssd.DetectorOptions;
+import io.mssd.ssd.RgbImage;
+import io.mssd.tools.cli.DetectionJson;
+import io.mssd.tools.draw.DetectionOverlay;
+import io.mssd.tools.image.MatImages;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * decode -> detect -> draw + encode, each stage on its own thread, joined by small bounded queues
+ * so the slowest stage sets the pace and memory stays bounded. Each decoded frame is copied out of
+ * the grabber's reused buffer before it leaves the decode thread and its native Mat is released
+ * after encoding. Outputs are written under temporary names and moved into place only when the run
+ * succeeds: a failed run leaves no half-written file behind.
+ */
+public final class VideoDetectionPipeline {
+
+    /** What to run. output/json may be null; every = run the detector on every N-th frame. */
+    public record Settings(String input, Path output, Path json, int every, long maxFrames, int loops, DetectorOptions options) {
+        public Settings {
+            if (every < 1) throw new IllegalArgumentException("--every must be >= 1, got " + every);
+            if (loops < 1) throw new IllegalArgumentException("--loop must be >= 1, got " + loops);
+        }
+    }
+
+    /** Totals of a run: frames, detector runs, wall time and per-stage milliseconds per frame. */
+    public record Summary(long frames, long processed, int width, int height, double fps, double wallSeconds,
+                          double decodeMsPerFrame, double inferMsPerProcessedFrame, double drawEncodeMsPerFrame,
+                          List<ProcessMemory> memoryPerLoop) {
+        public double throughputFps() {
+            return frames / wallSeconds;
+        }
+    }
+
+    /** Progress callback: frames finished so far and the expected total (<= 0 when unknown). */
+    public interface Listener {
+        void progress(long done, long total);
+    }
+
+    private static final int QUEUE = 4;
+
+    private static final class Job {
+        final long index;
+        final long timeMs;
+        final Mat bgr;
+        final RgbImage rgb; // null when the detector skips this frame
+        final int loop;
+        List<Detection> detections = List.of();
+        boolean processed;
+
+        Job(long index, long timeMs, Mat bgr, RgbImage rgb, int loop) {
+            this.index = index;
+            this.timeMs = timeMs;
+            this.bgr = bgr;
+            this.rgb = rgb;
+            this.loop = loop;
+        }
+    }
+
+    private static final Job END = new Job(-1, 0, null, null, 0);
+
+    private final Detector detector;
+
+    public VideoDetectionPipeline(Detector detector) {
+        this.detector = detector;
+    }
+
+    public Summary run(Settings s, Listener listener) throws IOException, InterruptedException {
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR); // FFmpeg's stream banners are noise here
+        Path tmpVideo = s.output() == null ? null : temporary(s.output());
+        Path tmpJson = s.json() == null ? null : temporary(s.json());
+        FrameGrabber grabber = VideoInput.open(s.input());
+        ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "mssd-video");
+            t.setDaemon(true);
+            return t;
+        });
+        BlockingQueue<Job> decoded = new ArrayBlockingQueue<>(QUEUE), detected = new ArrayBlockingQueue<>(QUEUE);
+        long[] decodeNanos = new long[1], inferNanos = new long[1];
+        long[] processed = new long[1];
+        List<ProcessMemory> memory = new ArrayList<>();
+        boolean success = false;
+        FFmpegFrameRecorder recorder = null;
+        int w = grabber.getImageWidth(), h = grabber.getImageHeight();
+        double fps = grabber.getFrameRate() > 0 ? grabber.getFrameRate() : 25;
+        long perLoop = VideoInput.isCamera(s.input()) ? -1 : grabber.getLengthInFrames();
+        long total = perLoop > 0 ? perLoop * s.loops() : -1;
+        if (s.maxFrames() > 0) total = total > 0 ? Math.min(total, s.maxFrames()) : s.maxFrames();
+        long start = System.nanoTime();
+        long frames = 0, drawNanos = 0;
+        try (BufferedWriter json = tmpJson == null ? null : Files.newBufferedWriter(tmpJson, StandardCharsets.UTF_8);
+             OpenCVFrameConverter.ToMat toFrame = new OpenCVFrameConverter.ToMat()) {
+            if (tmpVideo != null) {
+                recorder = new FFmpegFrameRecorder(tmpVideo.toFile(), w, h, 0);
+                recorder.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+                recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+                recorder.setFrameRate(fps);
+                recorder.setVideoBitrate((int) Math.min(20_000_000, Math.max(500_000, w * h * fps * 0.2)));
+                try {
+                    recorder.start();
+                } catch (FFmpegFrameRecorder.Exception e) {
+                    throw new IllegalArgumentException(s.output() + ": cannot write the video (" + e.getMessage() + ")", e);
+                }
+            }
+            final FrameGrabber g = grabber;
+            final long totalFrames = total;
+            Future<?> decoder = threads.submit(() -> decode(g, s, decoded, decodeNanos, memory));
+            Future<?> inference = threads.submit(() -> infer(s, decoded, detected, inferNanos, processed));
+            Gson gson = new Gson();
+            while (true) {
+                Job job = detected.poll(100, TimeUnit.MILLISECONDS);
+                if (job == null) {
+                    failIfDone(decoder);
+                    failIfDone(inference);
+                    continue;
+                }
+                if (job == END) break;
+                long t0 = System.nanoTime();
+                try {
+                    if (recorder != null) {
+                        DetectionOverlay.draw(job.bgr, job.detections);
+                        Frame f = toFrame.convert(job.bgr);
+                        recorder.record(f);
+                    }
+                    if (json != null && job.processed) {
+                        Map<String, Object> line = new LinkedHashMap<>();
+                        line.put("frame", job.index);
+                        line.put("time_ms", job.timeMs);
+                        line.put("detections", DetectionJson.of(job.detections));
+                        json.write(gson.toJson(line));
+                        json.newLine();
+                    }
+                } finally {
+                    job.bgr.close();
+                }
+                drawNanos += System.nanoTime() - t0;
+                frames++;
+                if (listener != null) listener.progress(frames, totalFrames);
+            }
+            decoder.get();
+            inference.get();
+            if (recorder != null) {
+                recorder.stop();
+            }
+            success = true;
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) throw re;
+            if (c instanceof IOException io) throw io;
+            throw new IllegalStateException(c);
+        } finally {
+            threads.shutdownNow();
+            threads.awaitTermination(5, TimeUnit.SECONDS);
+            drain(decoded);
+            drain(detected);
+            if (recorder != null) {
+                try {
+                    recorder.release();
+                } catch (Exception ignored) {
+                    // already failing or finished
+                }
+            }
+            VideoInput.closeQuietly(grabber);
+            if (success) {
+                if (tmpVideo != null) Files.move(tmpVideo, s.output(), StandardCopyOption.REPLACE_EXISTING);
+                if (tmpJson != null) Files.move(tmpJson, s.json(), StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                if (tmpVideo != null) Files.deleteIfExists(tmpVideo);
+                if (tmpJson != null) Files.deleteIfExists(tmpJson);
+            }
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        return new Summary(frames, processed[0], w, h, fps, wall, frames == 0 ? 0 : decodeNanos[0] / 1e6 / frames,
+                processed[0] == 0 ? 0 : inferNanos[0] / 1e6 / processed[0], frames == 0 ? 0 : drawNanos / 1e6 / frames,
+                memory);
+    }
+
+    private Void decode(FrameGrabber first, Settings s, BlockingQueue<Job> out, long[] nanos, List<ProcessMemory> memory)
+            throws Exception {
+        long index = 0;
+        try (OpenCVFrameConverter.ToMat toMat = new OpenCVFrameConverter.ToMat()) {
+            FrameGrabber g = first;
+            for (int loop = 0; loop < s.loops(); loop++) {
+                if (loop > 0) {
+                    g.stop(); // reopen the input from the start: a soak test repeats the same input
+                    g.start();
+                }
+                while (s.maxFrames() <= 0 || index < s.maxFrames()) {
+                    long t0 = System.nanoTime();
+                    Frame f;
+                    try {
+                        f = g instanceof org.bytedeco.javacv.FFmpegFrameGrabber fg ? fg.grabImage() : g.grab();
+                    } catch (FrameGrabber.Exception e) {
+                        throw new IllegalArgumentException(s.input() + ": cannot decode frame " + index + " (" + e.getMessage() + ")", e);
+                    }
+                    if (f == null) break;
+                    Mat view = toMat.convert(f);
+                    if (view == null || view.empty()) continue;
+                    Mat copy = view.clone(); // the grabber reuses its buffer for the next frame
+                    RgbImage rgb = index % s.every() == 0 ? MatImages.toRgb(copy) : null;
+                    long timeMs = Math.max(0, g.getTimestamp() / 1000);
+                    nanos[0] += System.nanoTime() - t0;
+                    out.put(new Job(index++, timeMs, copy, rgb, loop));
+                }
+                memory.add(ProcessMemory.now());
+                if (s.maxFrames() > 0 && index >= s.maxFrames()) break;
+            }
+        } finally {
+            out.put(END);
+        }
+        return null;
+    }
+
+    private Void infer(Settings s, BlockingQueue<Job> in, BlockingQueue<Job> out, long[] nanos, long[] processed)
+            throws InterruptedException {
+        List<Detection> last = List.of();
+        try {
+            while (true) {
+                Job job = in.take();
+                if (job == END) break;
+                if (job.rgb != null) {
+                    long t0 = System.nanoTime();
+                    last = detector.detect(job.rgb, s.options());
+                    nanos[0] += System.nanoTime() - t0;
+                    processed[0]++;
+                    job.processed = true;
+                }
+                job.detections = last; // skipped frames show the latest detections
+                out.put(job);
+            }
+        } finally {
+            out.put(END);
+        }
+        return null;
+    }
+
+    private static void failIfDone(Future<?> f) throws ExecutionException, InterruptedException {
+        if (f.isDone()) f.get(); // rethrows a stage's failure
+    }
+
+    private static void drain(BlockingQueue<Job> q) {
+        for (Job j; (j = q.poll()) != null; ) {
+            if (j != END && j.bgr != null) j.bgr.close();
+        }
+    }
+
+    /** Same folder and extension (FFmpeg picks the container by it), hidden name. */
+    static Path temporary(Path target) {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir == null || !Files.isDirectory(dir)) throw new IllegalArgumentException(target + ": output folder does not exist");
+        if (!Files.isWritable(dir)) throw new IllegalArgumentException(target + ": output folder is not writable");
+        if (Files.isDirectory(abs)) throw new IllegalArgumentException(target + ": is a folder, expected a file name");
+        String name = abs.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String ext = dot > 0 ? name.substring(dot) : "";
+        return dir.resolve("." + (dot > 0 ? name.substring(0, dot) : name) + ".partial" + ext);
+    }
+}

@@ -1,0 +1,84 @@
+package io.mssd.tools.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Commands end to end through picocli: output and exit codes. */
+class CliTest {
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter err = new StringWriter();
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true));
+        try {
+            var cl = MssdCommand.commandLine();
+            cl.setErr(new PrintWriter(err, true));
+            int code = cl.execute(args);
+            return new Run(code, out.toString(), err.toString());
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    @Test
+    void summaryMatchesThePaper() {
+        Run r = run("summary", "--alpha", "1", "--resolution", "224", "--json");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("\"params\": 4210088"), r.out());
+        assertTrue(r.out().contains("\"mult_adds\": 568740352"), r.out());
+        r = run("summary", "--alpha", "0.5");
+        assertTrue(r.out().contains("mult-adds: 149,497,088") && r.out().contains("1x1 convolutions: 9"), r.out());
+    }
+
+    @Test
+    void badArgumentsGiveOneLineAndExitCode2() {
+        for (String[] args : new String[][] {
+                {"summary", "--alpha", "0"}, {"summary", "--alpha", "-0.5"}, {"summary", "--alpha", "1.5"},
+                {"summary", "--resolution", "16"}, {"summary", "--arch", "resnet"}, {"summary", "--alpha", "x"},
+                {"detect", "--image", "/no/such.png"}, {"detect"}, {"detect", "--image", "x.png", "--model", "nope"}}) {
+            Run r = run(args);
+            assertEquals(2, r.code(), String.join(" ", args) + " -> " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+            assertTrue(r.err().contains("error"), r.err());
+        }
+    }
+
+    @Test
+    void detectJsonAndAnnotatedImage(@TempDir Path dir) throws Exception {
+        Path img = dir.resolve("in.png");
+        try (var in = CliTest.class.getResourceAsStream("/Megamind_f120.png")) {
+            Files.copy(in, img);
+        }
+        Path out = dir.resolve("annotated.png");
+        Run r = run("detect", "--image", img.toString(), "--json", "--out", out.toString(), "--min-score", "0.3");
+        assertEquals(0, r.code(), r.err());
+        var json = com.google.gson.JsonParser.parseString(r.out().strip()).getAsJsonObject();
+        assertEquals(720, json.get("width").getAsInt());
+        assertEquals(528, json.get("height").getAsInt());
+        var dets = json.getAsJsonArray("detections");
+        assertTrue(dets.size() >= 1);
+        var first = dets.get(0).getAsJsonObject();
+        assertEquals("face", first.get("label").getAsString());
+        assertEquals(4, first.getAsJsonArray("box").size());
+        assertTrue(Files.size(out) > 10_000, "annotated image written");
+        // corrupt image: clear error naming the file
+        Path bad = dir.resolve("bad.png");
+        Files.write(bad, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0});
+        Run e = run("detect", "--image", bad.toString());
+        assertEquals(2, e.code());
+        assertTrue(e.err().contains("bad.png") && e.err().contains("cannot decode"), e.err());
+    }
+}
