@@ -30,10 +30,27 @@ public final class VectorGemmKernel implements GemmKernel {
         return MR;
     }
 
+    /** Per-thread packing buffer (grown on first use, then reused: no allocation per call). */
+    private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[KC * 2 * L]);
+
+    private static float[] pack(int size) {
+        float[] buf = PACK.get();
+        if (buf.length < size) {
+            buf = new float[size];
+            PACK.set(buf);
+        }
+        return buf;
+    }
+
     @Override
     public void block(int r0, int r1, int j0, int j1, int n, int k, float[] a, int aOff, float[] b, int bOff,
                       float[] c, int cOff, float[] bias, int biasOff, Activation act) {
+        if (j1 - j0 < L) {
+            narrow(r0, r1, j0, j1, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act);
+            return;
+        }
         int vecEnd = j0 + (j1 - j0) / L * L;
+        float[] packed = pack(KC * 2 * L);
         for (int jc = j0; jc < vecEnd; jc += NC) {
             int jEnd = Math.min(vecEnd, jc + NC);
             for (int pc = 0; pc < k; pc += KC) {
@@ -41,38 +58,67 @@ public final class VectorGemmKernel implements GemmKernel {
                 boolean first = pc == 0, last = pEnd == k;
                 int j = jc;
                 for (; j + 2 * L <= jEnd; j += 2 * L) {
+                    // copy the strip B[pc..pEnd, j..j+2L) to a contiguous buffer: rows of B lie n floats
+                    // apart (often a power of two), which would make them fight over the same L1 sets
+                    for (int p = pc, q = 0; p < pEnd; p++, q += 2 * L) {
+                        System.arraycopy(b, bOff + p * n + j, packed, q, 2 * L);
+                    }
                     int i = r0;
                     for (; i + MR <= r1; i += MR) {
-                        tile6x2(i, j, pc, pEnd, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act, first, last);
+                        tile6x2(i, j, pc, pEnd, n, k, a, aOff, packed, 0, 2 * L, c, cOff, bias, biasOff, act, first, last);
                     }
                     for (; i < r1; i++) {
-                        tile1(2, i, j, pc, pEnd, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act, first, last);
+                        tile1(2, i, j, pc, pEnd, n, k, a, aOff, packed, 0, 2 * L, c, cOff, bias, biasOff, act, first, last);
                     }
                 }
                 for (; j < jEnd; j += L) {
                     for (int i = r0; i < r1; i++) {
-                        tile1(1, i, j, pc, pEnd, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act, first, last);
+                        tile1(1, i, j, pc, pEnd, n, k, a, aOff, b, bOff + pc * n + j, n, c, cOff, bias, biasOff, act, first, last);
                     }
                 }
             }
         }
         if (vecEnd == j1) return;
-        if (j1 - j0 >= L) {
-            // Ragged tail: one vector ending at j1, over the whole k in one pass. It recomputes a few
-            // finished columns of this block from scratch, in the same order, so they come out identical.
-            for (int i = r0; i < r1; i++) {
-                tile1(1, i, j1 - L, 0, k, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act, true, true);
+        // Ragged tail: one vector ending at j1, over the whole k in one pass. It recomputes a few
+        // finished columns of this block from scratch, in the same order, so they come out identical.
+        for (int i = r0; i < r1; i++) {
+            tile1(1, i, j1 - L, 0, k, n, k, a, aOff, b, bOff + j1 - L, n, c, cOff, bias, biasOff, act, true, true);
+        }
+    }
+
+    /**
+     * Fewer columns than one vector (the 1x1 and 2x2 maps at the end of SSD): vectorise along k
+     * instead, as dot products of rows of A with columns of B (copied to rows first).
+     */
+    private static void narrow(int r0, int r1, int j0, int j1, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                               float[] c, int cOff, float[] bias, int biasOff, Activation act) {
+        int cols = j1 - j0;
+        float[] bt = pack(cols * k);
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < cols; j++) bt[j * k + p] = b[bOff + p * n + j0 + j];
+        }
+        int kv = k / L * L;
+        for (int i = r0; i < r1; i++) {
+            int ai = aOff + i * k;
+            for (int j = 0; j < cols; j++) {
+                int bj = j * k;
+                FloatVector acc = FloatVector.zero(S);
+                for (int p = 0; p < kv; p += L) {
+                    acc = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, bt, bj + p), acc);
+                }
+                float sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+                for (int p = kv; p < k; p++) sum = Math.fma(a[ai + p], bt[bj + p], sum);
+                c[cOff + i * n + j0 + j] = act.apply(sum + (bias == null ? 0f : bias[biasOff + i]));
             }
-        } else {
-            scalarTail(r0, r1, vecEnd, j1, 0, k, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act, true, true);
         }
     }
 
     // No helper takes or returns a FloatVector: a vector crossing a call that C2 does not inline is
     // boxed on the heap, which costs both speed and the kernel's allocation-free guarantee.
 
-    private static void tile6x2(int i, int j, int p0, int p1, int n, int k, float[] a, int aOff, float[] b, int bOff,
-                                float[] c, int cOff, float[] bias, int biasOff, Activation act, boolean first, boolean last) {
+    private static void tile6x2(int i, int j, int p0, int p1, int n, int k, float[] a, int aOff, float[] b, int bStart,
+                                int ldb, float[] c, int cOff, float[] bias, int biasOff, Activation act, boolean first,
+                                boolean last) {
         int c0 = cOff + i * n + j, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n, c4 = c3 + n, c5 = c4 + n;
         FloatVector v00, v01, v10, v11, v20, v21, v30, v31, v40, v41, v50, v51;
         if (first) {
@@ -98,8 +144,8 @@ public final class VectorGemmKernel implements GemmKernel {
             v51 = FloatVector.fromArray(S, c, c5 + L);
         }
         int a0 = aOff + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k, a4 = a3 + k, a5 = a4 + k;
-        int bp = bOff + p0 * n + j;
-        for (int p = p0; p < p1; p++, bp += n) {
+        int bp = bStart;
+        for (int p = p0; p < p1; p++, bp += ldb) {
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
             FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
@@ -152,8 +198,8 @@ public final class VectorGemmKernel implements GemmKernel {
 
     /** One row of C by {@code vectors} (1 or 2) vectors of columns. */
     private static void tile1(int vectors, int i, int j, int p0, int p1, int n, int k, float[] a, int aOff, float[] b,
-                              int bOff, float[] c, int cOff, float[] bias, int biasOff, Activation act, boolean first,
-                              boolean last) {
+                              int bStart, int ldb, float[] c, int cOff, float[] bias, int biasOff, Activation act,
+                              boolean first, boolean last) {
         int c0 = cOff + i * n + j;
         FloatVector v0, v1;
         if (first) {
@@ -163,15 +209,15 @@ public final class VectorGemmKernel implements GemmKernel {
             v1 = vectors == 2 ? FloatVector.fromArray(S, c, c0 + L) : v0;
         }
         int a0 = aOff + i * k;
-        int bp = bOff + p0 * n + j;
+        int bp = bStart;
         if (vectors == 2) {
-            for (int p = p0; p < p1; p++, bp += n) {
+            for (int p = p0; p < p1; p++, bp += ldb) {
                 FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
                 v0 = x.fma(FloatVector.fromArray(S, b, bp), v0);
                 v1 = x.fma(FloatVector.fromArray(S, b, bp + L), v1);
             }
         } else {
-            for (int p = p0; p < p1; p++, bp += n) {
+            for (int p = p0; p < p1; p++, bp += ldb) {
                 v0 = FloatVector.broadcast(S, a[a0 + p]).fma(FloatVector.fromArray(S, b, bp), v0);
             }
         }
@@ -182,19 +228,5 @@ public final class VectorGemmKernel implements GemmKernel {
         }
         v0.intoArray(c, c0);
         if (vectors == 2) v1.intoArray(c, c0 + L);
-    }
-
-    private static void scalarTail(int r0, int r1, int j0, int j1, int p0, int p1, int n, int k, float[] a, int aOff,
-                                   float[] b, int bOff, float[] c, int cOff, float[] bias, int biasOff, Activation act,
-                                   boolean first, boolean last) {
-        for (int i = r0; i < r1; i++) {
-            int ci = cOff + i * n;
-            int ai = aOff + i * k;
-            for (int j = j0; j < j1; j++) {
-                float s = first ? (bias == null ? 0f : bias[biasOff + i]) : c[ci + j];
-                for (int p = p0; p < p1; p++) s = Math.fma(a[ai + p], b[bOff + p * n + j], s);
-                c[ci + j] = last ? act.apply(s) : s;
-            }
-        }
     }
 }
