@@ -14,7 +14,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        if (needsRelaunch()) {
+        if (needsRelaunch(args)) {
             System.exit(relaunch(args));
         }
         System.exit(MssdCommand.execute(args));
@@ -34,7 +34,12 @@ public final class Main {
         }
     }
 
-    private static boolean needsRelaunch() {
+    /** Commands that run no network: not worth a second JVM start. */
+    private static final java.util.Set<String> NO_KERNELS = java.util.Set.of("score", "summary", "models", "help",
+            "--help", "-h", "--version", "-V");
+
+    private static boolean needsRelaunch(String[] args) {
+        if (args.length == 0 || NO_KERNELS.contains(args[0])) return false;
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()
                 && System.getProperty("mssd.relaunched") == null
                 && !"false".equalsIgnoreCase(System.getProperty("mssd.vector"))
