@@ -1,0 +1,119 @@
+package io.mssd.tools.cli;
+
+import com.google.gson.stream.JsonWriter;
+import io.mssd.ssd.Detection;
+import io.mssd.ssd.Detector;
+import io.mssd.ssd.DetectorOptions;
+import io.mssd.ssd.RgbImage;
+import io.mssd.tools.coco.CategoryMapping;
+import io.mssd.tools.coco.CocoDataset;
+import io.mssd.tools.coco.CocoDetection;
+import io.mssd.tools.coco.CocoEvalParams;
+import io.mssd.tools.coco.CocoEvalResult;
+import io.mssd.tools.coco.CocoEvaluator;
+import io.mssd.tools.coco.CocoJson;
+import io.mssd.tools.coco.PrecisionRecallPlot;
+import io.mssd.tools.image.MatImages;
+import io.mssd.tools.progress.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code mssd eval}: run a detector over a COCO-format dataset, write results, score them, plot PR curves. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Detect on every image of a COCO-format dataset, write the results file and print COCO mAP.")
+public final class EvalCommand implements Callable<Integer> {
+
+    @Option(names = "--images", required = true, description = "Folder with the dataset's images (file_name is relative to it).")
+    Path images;
+
+    @Option(names = "--ann", required = true, description = "COCO instances JSON (ground truth).")
+    Path ann;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--out", required = true, description = "Results file to write: [{image_id, category_id, bbox, score}].")
+    Path out;
+
+    @Option(names = "--plot", description = "Write precision-recall curves (PNG).")
+    Path plot;
+
+    @Option(names = "--per-class", description = "Also print AP per category.")
+    boolean perClass;
+
+    @Option(names = "--allow-unmapped", description = "Drop detections whose label names no dataset category (default: error).")
+    boolean allowUnmapped;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isDirectory(images)) throw new IllegalArgumentException(images + ": no such image folder");
+        CocoDataset gt = CocoJson.readDataset(ann);
+        List<CocoDetection> results = new ArrayList<>();
+        try (Detector d = model.load()) {
+            CategoryMapping map = CategoryMapping.byName(d.model().labels(), gt, allowUnmapped);
+            // mAP wants the low-scoring detections too: unless told otherwise keep all the model gives
+            DetectorOptions opt = model.options(d);
+            if (model.minScore == null) opt = opt.withMinScore(0f);
+            ProgressBar bar = new ProgressBar(System.err, gt.images().size(), "images");
+            int done = 0;
+            for (CocoDataset.Image im : gt.images()) {
+                if (im.fileName() == null) throw new IllegalArgumentException(ann + ": image " + im.id() + " has no file_name");
+                Path file = images.resolve(im.fileName());
+                if (!Files.isRegularFile(file)) {
+                    throw new IllegalArgumentException(file + ": image " + im.id() + " of " + ann + " is missing from " + images);
+                }
+                RgbImage img = MatImages.read(file);
+                for (Detection det : d.detect(img, opt)) {
+                    long cat = map.categoryOf(det.classIndex());
+                    if (cat < 0) continue;
+                    // rounded as written, so that scoring the file gives the numbers printed here
+                    results.add(new CocoDetection(im.id(), cat, round(det.box().x1()), round(det.box().y1()),
+                            round(det.box().width()), round(det.box().height()), round(det.score())));
+                }
+                bar.update(++done);
+            }
+            bar.finish(done);
+        }
+        writeResults(results, out);
+        CocoEvalResult r = new CocoEvaluator(gt, results, new CocoEvalParams(), Runtime.getRuntime().availableProcessors(),
+                out.toString(), false).run();
+        System.out.printf(Locale.ROOT, "%d images, %d detections written to %s%n", gt.images().size(), results.size(), out);
+        ScoreCommand.print(r, gt, false, perClass);
+        if (plot != null) {
+            PrecisionRecallPlot.write(r, plot, "mssd eval: " + model.model + " on " + ann.getFileName());
+            System.out.println("wrote " + plot);
+        }
+        return 0;
+    }
+
+    static void writeResults(List<CocoDetection> results, Path out) throws java.io.IOException {
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) throw new IllegalArgumentException(out + ": output folder does not exist");
+        try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8); JsonWriter j = new JsonWriter(w)) {
+            j.beginArray();
+            for (CocoDetection d : results) {
+                j.beginObject();
+                j.name("image_id").value(d.imageId());
+                j.name("category_id").value(d.categoryId());
+                j.name("bbox").beginArray().value(d.x()).value(d.y()).value(d.w()).value(d.h()).endArray();
+                j.name("score").value(d.score());
+                j.endObject();
+            }
+            j.endArray();
+        }
+    }
+
+    static double round(double v) {
+        return Math.round(v * 1e4) / 1e4;
+    }
+}
