@@ -66,6 +66,11 @@ public final class Network {
             return add(layer, nodes.size() - 1);
         }
 
+        /** A layer reading the network input (a branch that starts at the input). */
+        public Builder addFromInput(Layer layer) {
+            return add(layer, -1);
+        }
+
         public Builder add(Layer layer, String inputLayer) {
             Integer i = names.get(inputLayer);
             if (i == null) throw new IllegalArgumentException("layer " + layer.name() + " reads unknown layer '" + inputLayer + "'");

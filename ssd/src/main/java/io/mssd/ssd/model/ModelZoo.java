@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Named models and model files. {@link #load} takes a zoo name ({@value #FACE}), or a path to a
- * TF.js weights manifest / model.json in the SSD-MobileNetV1 layout.
+ * Named models and model files. {@link #load} takes a zoo name ({@value #FACE}), a path to a TF.js
+ * weights manifest / model.json in the SSD-MobileNetV1 layout, or caffe:DEPLOY.prototxt,WEIGHTS.caffemodel.
  */
 public final class ModelZoo {
     public static final String FACE = "face-ssd-mobilenetv1";
@@ -38,11 +38,20 @@ public final class ModelZoo {
     public static Map<String, String> models() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(FACE, "SSD-MobileNetV1 face detector, 512x512, TF.js weights from @vladmandic/face-api 1.7.15 (MIT); embedded, the default");
+        m.put("caffe:DEPLOY.prototxt,WEIGHTS.caffemodel", "a Caffe SSD such as chuanqi305's MobileNet-SSD (300x300, 20 VOC classes); bring your own files");
         return m;
     }
 
     public static SsdModel load(String spec) throws IOException {
         if (spec.equals(FACE)) return face();
+        if (spec.startsWith("caffe:")) {
+            String[] parts = spec.substring("caffe:".length()).split(",");
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("model '" + spec + "': expected caffe:DEPLOY.prototxt,WEIGHTS.caffemodel");
+            }
+            Path proto = Path.of(parts[0].strip()), weights = Path.of(parts[1].strip());
+            return CaffeSsdImporter.load(weights.getFileName().toString(), io.mssd.core.io.caffe.CaffeModel.read(proto, weights));
+        }
         Path p = Path.of(spec);
         if (Files.isRegularFile(p) && spec.endsWith(".json")) {
             return TfjsSsdMobileNetV1.load(p.getFileName().toString(), TfjsWeights.read(p), List.of("face"), 1, FACE_DEFAULTS);

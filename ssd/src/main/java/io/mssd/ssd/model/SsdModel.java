@@ -19,12 +19,13 @@ import java.util.List;
 /**
  * Everything that makes a network an SSD detector: the network (backbone, extra layers, predictor
  * convolutions), which layers are the predictors, anchors, box coder, score function, labels,
- * preprocessing, post-processing and default thresholds. Immutable; importers build it.
+ * preprocessing, post-processing (strategy, Caffe's per-class top_k before NMS; 0 = none) and
+ * default thresholds. Immutable; importers build it.
  */
 public record SsdModel(String name, Network network, Shape inputShape, List<BoxPredictor> predictors,
                        Anchors anchors, BoxCoder coder, ScoreFunction scoreFunction, int logitsPerAnchor,
                        int labelOffset, List<String> labels, Preprocessor preprocessor,
-                       PostProcessor.Strategy nmsStrategy, DetectorOptions defaults) {
+                       PostProcessor.Strategy nmsStrategy, int preNmsTopK, DetectorOptions defaults) {
 
     public SsdModel {
         predictors = List.copyOf(predictors);
@@ -68,6 +69,6 @@ public record SsdModel(String name, Network network, Shape inputShape, List<BoxP
     }
 
     public PostProcessor postProcessor() {
-        return new PostProcessor(nmsStrategy, labels);
+        return new PostProcessor(nmsStrategy, labels, preNmsTopK);
     }
 }

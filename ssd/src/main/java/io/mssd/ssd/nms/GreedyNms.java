@@ -33,7 +33,13 @@ public final class GreedyNms implements NonMaxSuppression {
 
     @Override
     public int[] select(float[] boxes, float[] scores, int n, float scoreThreshold, int maxResults) {
+        return select(boxes, scores, n, scoreThreshold, maxResults, 0);
+    }
+
+    /** As {@link #select(float[], float[], int, float, int)}, first keeping only the best {@code topK} candidates (0: all; Caffe's top_k). */
+    public int[] select(float[] boxes, float[] scores, int n, float scoreThreshold, int maxResults, int topK) {
         Integer[] order = candidates(scores, n, scoreThreshold);
+        if (topK > 0 && order.length > topK) order = Arrays.copyOf(order, topK);
         int[] kept = new int[Math.min(maxResults, order.length)];
         int count = 0;
         for (int idx : order) {

@@ -19,10 +19,13 @@ public final class PostProcessor {
 
     private final Strategy strategy;
     private final List<String> labels;
+    private final int preNmsTopK;
 
-    public PostProcessor(Strategy strategy, List<String> labels) {
+    /** preNmsTopK: PER_CLASS keeps only the best that many candidates of a class before its NMS (0: all). */
+    public PostProcessor(Strategy strategy, List<String> labels, int preNmsTopK) {
         this.strategy = strategy;
         this.labels = List.copyOf(labels);
+        this.preNmsTopK = preNmsTopK;
     }
 
     public Strategy strategy() {
@@ -30,7 +33,7 @@ public final class PostProcessor {
     }
 
     public List<Detection> apply(RawDetections raw, DetectorOptions opt) {
-        NonMaxSuppression nms = new GreedyNms(opt.iouThreshold());
+        GreedyNms nms = new GreedyNms(opt.iouThreshold());
         int n = raw.count(), l = raw.labels();
         List<Detection> out = new ArrayList<>();
         if (strategy == Strategy.BEST_CLASS || l == 1) {
@@ -56,11 +59,11 @@ public final class PostProcessor {
         float[] s = new float[n];
         for (int c = 0; c < l; c++) {
             for (int i = 0; i < n; i++) s[i] = raw.scores()[i * l + c];
-            for (int i : nms.select(raw.boxes(), s, n, opt.minScore(), opt.maxResults())) {
+            for (int i : nms.select(raw.boxes(), s, n, opt.minScore(), Integer.MAX_VALUE, preNmsTopK)) {
                 out.add(detection(raw, i, c, s[i]));
             }
         }
-        out.sort(Comparator.comparingDouble((Detection d) -> -d.score()));
+        out.sort(Comparator.comparingDouble((Detection d) -> -d.score())); // stable: ties keep label order
         return out.size() > opt.maxResults() ? new ArrayList<>(out.subList(0, opt.maxResults())) : out;
     }
 
