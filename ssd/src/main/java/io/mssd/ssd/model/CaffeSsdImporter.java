@@ -272,7 +272,7 @@ public final class CaffeSsdImporter {
         return new SsdModel(name, network, input, predictors, PriorBoxGenerator.anchors(corners),
                 CenterSizeBoxCoder.caffe(variance[0], variance[1], variance[2], variance[3]), ScoreFunction.SOFTMAX, numClasses,
                 1, labels, new StretchResize(new Normalization(127.5f, 0.007843f, true)), PostProcessor.Strategy.PER_CLASS, topK,
-                defaults);
+                defaults, null);
     }
 
     /** Prior corners of a model built by this importer, for comparison with a reference's PriorBox output. */

@@ -38,12 +38,24 @@ public final class ModelZoo {
     public static Map<String, String> models() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(FACE, "SSD-MobileNetV1 face detector, 512x512, TF.js weights from @vladmandic/face-api 1.7.15 (MIT); embedded, the default");
+        m.put("tflite:PATH/detect.tflite", "a quantised TFLite SSD such as TensorFlow's COCO SSD-MobileNetV1 (300x300, 90 classes; labelmap.txt beside it or --labels)");
         m.put("caffe:DEPLOY.prototxt,WEIGHTS.caffemodel", "a Caffe SSD such as chuanqi305's MobileNet-SSD (300x300, 20 VOC classes); bring your own files");
         return m;
     }
 
     public static SsdModel load(String spec) throws IOException {
+        return load(spec, null);
+    }
+
+    /** labels: a label map file (one name a line, "???" first as in TensorFlow's labelmap.txt), or null. */
+    public static SsdModel load(String spec, Path labels) throws IOException {
         if (spec.equals(FACE)) return face();
+        if (spec.startsWith("tflite:")) {
+            Path file = Path.of(spec.substring("tflite:".length()).strip());
+            Path map = labels != null ? labels : file.resolveSibling("labelmap.txt");
+            List<String> names = Files.isRegularFile(map) ? labelMap(map) : (labels != null ? labelMap(labels) : null);
+            return TfliteSsdImporter.load(file.getFileName().toString(), io.mssd.core.io.tflite.TfliteModel.read(file), names);
+        }
         if (spec.startsWith("caffe:")) {
             String[] parts = spec.substring("caffe:".length()).split(",");
             if (parts.length != 2) {
@@ -61,6 +73,15 @@ public final class ModelZoo {
         }
         throw new IllegalArgumentException("unknown model '" + spec + "': not a zoo name (" + String.join(", ", models().keySet())
                 + ") and no such file");
+    }
+
+    /** A TensorFlow label map: one name a line; a leading "???" (the background slot) is dropped. */
+    static List<String> labelMap(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": no such label file");
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(file).stream().map(String::strip).toList());
+        while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) lines.remove(lines.size() - 1);
+        if (!lines.isEmpty() && lines.get(0).equals("???")) lines.remove(0);
+        return lines;
     }
 
     /** The embedded face detector, its files checked against their published SHA-256. */

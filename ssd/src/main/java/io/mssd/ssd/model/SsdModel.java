@@ -9,6 +9,7 @@ import io.mssd.ssd.anchors.Anchors;
 import io.mssd.ssd.box.BoxCoder;
 import io.mssd.ssd.head.BoxPredictor;
 import io.mssd.ssd.head.MultiboxOutputs;
+import io.mssd.ssd.head.OutputQuantization;
 import io.mssd.ssd.head.ScoreFunction;
 import io.mssd.ssd.nms.PostProcessor;
 import io.mssd.ssd.preprocess.FrameMapping;
@@ -19,13 +20,15 @@ import java.util.List;
 /**
  * Everything that makes a network an SSD detector: the network (backbone, extra layers, predictor
  * convolutions), which layers are the predictors, anchors, box coder, score function, labels,
- * preprocessing, post-processing (strategy, Caffe's per-class top_k before NMS; 0 = none) and
- * default thresholds. Immutable; importers build it.
+ * preprocessing, post-processing (strategy, Caffe's per-class top_k before NMS; 0 = none), default
+ * thresholds, and for quantised models the 8-bit grids of the head tensors (else null). Immutable;
+ * importers build it.
  */
 public record SsdModel(String name, Network network, Shape inputShape, List<BoxPredictor> predictors,
                        Anchors anchors, BoxCoder coder, ScoreFunction scoreFunction, int logitsPerAnchor,
                        int labelOffset, List<String> labels, Preprocessor preprocessor,
-                       PostProcessor.Strategy nmsStrategy, int preNmsTopK, DetectorOptions defaults) {
+                       PostProcessor.Strategy nmsStrategy, int preNmsTopK, DetectorOptions defaults,
+                       OutputQuantization quantization) {
 
     public SsdModel {
         predictors = List.copyOf(predictors);
@@ -60,10 +63,17 @@ public record SsdModel(String name, Network network, Shape inputShape, List<BoxP
         int n = anchors.count(), k = logitsPerAnchor, l = labels.size();
         float[] enc = new float[n * 4], logits = new float[n * k], boxes = new float[n * 4], scores = new float[n * l];
         MultiboxOutputs.gather(ws, predictors, k, enc, logits);
+        if (quantization != null) {
+            quantization.encodings(enc);
+            quantization.logits(logits);
+        }
         coder.decode(enc, anchors, boxes);
         for (int i = 0; i < n; i++) {
             scoreFunction.apply(logits, i * k, scoreFunction == ScoreFunction.SOFTMAX ? k : labelOffset + l);
             System.arraycopy(logits, i * k + labelOffset, scores, i * l, l);
+        }
+        if (quantization != null) {
+            for (int i = 0; i < scores.length; i++) scores[i] = quantization.score(scores[i]);
         }
         return new RawDetections(boxes, scores, n, l, mapping);
     }

@@ -113,7 +113,7 @@ public final class TfjsSsdMobileNetV1 {
         }
         return new SsdModel(name, net, input, predictors, anchors, CenterSizeBoxCoder.tensorflow(10, 10, 5, 5),
                 ScoreFunction.SIGMOID, logits, labelOffset, labels, new PadToSquareResize(Normalization.MINUS_ONE_TO_ONE),
-                PostProcessor.Strategy.BEST_CLASS, 0, defaults);
+                PostProcessor.Strategy.BEST_CLASS, 0, defaults, null);
     }
 
     /** The anchors this layout was trained with (TF OD API ssd_mobilenet_v1 defaults, pre-2018 box order). */

@@ -40,6 +40,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "Also print the per-layer time profile of the network.")
     boolean profile;
 
+    @Option(names = "--vs-opencv", description = "Also time OpenCV DNN on the same model files and print the ratio (caffe: models).")
+    boolean vsOpenCv;
+
     @Override
     public Integer call() throws Exception {
         if (runs < 1 || warmup < 0) throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
@@ -48,8 +51,21 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "model %s (input %s), image %dx%d, %d threads, kernels: %s%n", d.model().name(),
                     d.model().inputShape(), img.width(), img.height(), d.threads(), GemmKernel.fastest().name());
             double ms = ModelBenchmark.detectMs(d, img, warmup, runs);
-            System.out.printf(Locale.ROOT, "mssd: %.2f ms/frame (median of %d, detect() incl. pre/post-processing)%n", ms, runs);
             if (profile) System.out.print(ModelBenchmark.profile(d, runs));
+            System.out.printf(Locale.ROOT, "mssd: %.2f ms/frame (median of %d, detect() incl. pre/post-processing)%n", ms, runs);
+            if (vsOpenCv) {
+                if (!model.model.startsWith("caffe:")) {
+                    throw new IllegalArgumentException("--vs-opencv needs a caffe:DEPLOY.prototxt,WEIGHTS.caffemodel model");
+                }
+                String[] files = model.model.substring("caffe:".length()).split(",");
+                try (io.mssd.tools.bench.OpenCvDnnPeer cv = new io.mssd.tools.bench.OpenCvDnnPeer(files[0].strip(), files[1].strip(),
+                        img, d.model().inputShape().w(), d.model().inputShape().h(), d.threads())) {
+                    double cvMs = ModelBenchmark.medianMs(cv::run, warmup, runs);
+                    System.out.printf(Locale.ROOT, "opencv dnn %s: %.2f ms/frame (median of %d, blobFromImage + forward)%n",
+                            org.bytedeco.opencv.global.opencv_core.CV_VERSION(), cvMs, runs);
+                    System.out.printf(Locale.ROOT, "ratio mssd/opencv: %.2f%n", ms / cvMs);
+                }
+            }
         }
         return 0;
     }

@@ -10,7 +10,7 @@ import java.io.IOException;
 /** Options shared by every command that runs a detector. */
 public final class ModelOptions {
     @Option(names = "--model", defaultValue = ModelZoo.DEFAULT,
-            description = "Zoo name or model file (default ${DEFAULT-VALUE}; see `mssd models`).")
+            description = "Zoo name, tflite:FILE, caffe:PROTOTXT,CAFFEMODEL or a TF.js manifest (default ${DEFAULT-VALUE}; see `mssd models`).")
     public String model;
 
     @Option(names = "--min-score", description = "Minimum score (default: the model's).")
@@ -25,10 +25,13 @@ public final class ModelOptions {
     @Option(names = "--threads", description = "Compute threads (default: all cores).")
     public Integer threads;
 
+    @Option(names = "--labels", description = "Label map for tflite: models (one name a line; default: labelmap.txt beside the model, else COCO).")
+    public java.nio.file.Path labels;
+
     public Detector load() throws IOException {
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (t < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + t);
-        return Detector.load(model, t);
+        return new Detector(io.mssd.ssd.model.ModelZoo.load(model, labels), t);
     }
 
     public DetectorOptions options(Detector d) {

@@ -1,0 +1,68 @@
+package io.mssd.core.nn;
+
+import io.mssd.core.kernels.ComputePool;
+import io.mssd.core.tensor.Shape;
+import io.mssd.core.tensor.Tensor;
+
+/**
+ * The output stage of an 8-bit layer: q = clamp(round(acc * multiplier) + zeroPoint, lo, hi)
+ * (round half away from zero, as integer inference engines requantise), written as
+ * (q - zeroPoint) * outScale. With outScale 1 the next layer receives exact integers (q - zero
+ * point), so a float convolution over them accumulates the integer model's sums exactly.
+ */
+public final class Requantize implements Layer {
+    private final String name;
+    private final double multiplier;
+    private final int zeroPoint, lo, hi;
+    private final float outScale;
+
+    public Requantize(String name, double multiplier, int zeroPoint, int lo, int hi, float outScale) {
+        if (!(multiplier > 0)) throw new IllegalArgumentException("layer " + name + ": multiplier must be > 0, got " + multiplier);
+        if (lo > hi) throw new IllegalArgumentException("layer " + name + ": empty range [" + lo + ", " + hi + "]");
+        this.name = name;
+        this.multiplier = multiplier;
+        this.zeroPoint = zeroPoint;
+        this.lo = lo;
+        this.hi = hi;
+        this.outScale = outScale;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String type() {
+        return "requantize u8";
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        return in;
+    }
+
+    @Override
+    public long params() {
+        return 0;
+    }
+
+    @Override
+    public long multAdds(Shape in) {
+        return 0;
+    }
+
+    @Override
+    public Step bind(Tensor in, Tensor out, float[] scratch) {
+        float[] x = in.data(), y = out.data();
+        ComputePool.RangeTask task = (from, to, worker) -> {
+            for (int i = from; i < to; i++) {
+                double v = x[i] * multiplier;
+                long r = v >= 0 ? (long) (v + 0.5) : -(long) (-v + 0.5);
+                long q = Math.max(lo, Math.min(hi, r + zeroPoint));
+                y[i] = (q - zeroPoint) * outScale;
+            }
+        };
+        return pool -> pool.parallelFor(x.length, 4096, task);
+    }
+}
