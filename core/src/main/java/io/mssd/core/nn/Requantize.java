@@ -55,12 +55,14 @@ public final class Requantize implements Layer {
     @Override
     public Step bind(Tensor in, Tensor out, float[] scratch) {
         float[] x = in.data(), y = out.data();
+        // float arithmetic and an (int) cast keep the loop cheap; the product's rounding can only
+        // matter for an accumulator within ~1e-7 of a half step
+        float m = (float) multiplier, qlo = lo - zeroPoint, qhi = hi - zeroPoint, s = outScale;
         ComputePool.RangeTask task = (from, to, worker) -> {
             for (int i = from; i < to; i++) {
-                double v = x[i] * multiplier;
-                long r = v >= 0 ? (long) (v + 0.5) : -(long) (-v + 0.5);
-                long q = Math.max(lo, Math.min(hi, r + zeroPoint));
-                y[i] = (q - zeroPoint) * outScale;
+                float v = x[i] * m;
+                float r = (int) (v + (v >= 0 ? 0.5f : -0.5f)); // round half away from zero
+                y[i] = Math.max(qlo, Math.min(qhi, r)) * s;
             }
         };
         return pool -> pool.parallelFor(x.length, 4096, task);
