@@ -1,0 +1,95 @@
+package io.mssd.samples.viewer;
+
+import io.mssd.ssd.Detection;
+import io.mssd.ssd.box.Box;
+
+import javax.swing.JComponent;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Dimension;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import java.util.Locale;
+
+/** Paints the current frame scaled to fit, with each detection's box, label and score. */
+final class DetectionView extends JComponent {
+    static final Color[] PALETTE = {new Color(0, 230, 0), new Color(255, 140, 0), new Color(0, 140, 255), new Color(255, 0, 200),
+        new Color(0, 220, 220), new Color(230, 230, 0)};
+
+    private BufferedImage frame;
+    private List<Detection> detections = List.of();
+
+    DetectionView() {
+        setPreferredSize(new Dimension(800, 600));
+        setBackground(Color.DARK_GRAY);
+        setOpaque(true);
+    }
+
+    void show(BufferedImage frame, List<Detection> detections) {
+        this.frame = frame;
+        this.detections = List.copyOf(detections);
+        repaint();
+    }
+
+    List<Detection> detections() {
+        return detections;
+    }
+
+    BufferedImage frame() {
+        return frame;
+    }
+
+    /** Scale and offset that fit the frame into the component. */
+    double[] transform() {
+        if (frame == null) return new double[] {1, 0, 0};
+        double s = Math.min(getWidth() / (double) frame.getWidth(), getHeight() / (double) frame.getHeight());
+        double ox = (getWidth() - frame.getWidth() * s) / 2, oy = (getHeight() - frame.getHeight() * s) / 2;
+        return new double[] {s, ox, oy};
+    }
+
+    /** A box of the frame in component pixels (x1, y1, x2, y2). */
+    int[] toView(Box b) {
+        double[] t = transform();
+        return new int[] {(int) Math.round(t[1] + b.x1() * t[0]), (int) Math.round(t[2] + b.y1() * t[0]),
+            (int) Math.round(t[1] + b.x2() * t[0]), (int) Math.round(t[2] + b.y2() * t[0])};
+    }
+
+    static Color colour(Detection d) {
+        return PALETTE[Math.floorMod(d.classIndex(), PALETTE.length)];
+    }
+
+    @Override
+    protected void paintComponent(Graphics g0) {
+        Graphics2D g = (Graphics2D) g0;
+        g.setColor(getBackground());
+        g.fillRect(0, 0, getWidth(), getHeight());
+        if (frame == null) {
+            g.setColor(Color.LIGHT_GRAY);
+            g.drawString("Open an image, a video or a camera (File menu, or drop a file here)", 20, 30);
+            return;
+        }
+        double[] t = transform();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(frame, (int) Math.round(t[1]), (int) Math.round(t[2]), (int) Math.round(frame.getWidth() * t[0]),
+                (int) Math.round(frame.getHeight() * t[0]), null);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        FontMetrics fm = g.getFontMetrics();
+        g.setStroke(new BasicStroke(3));
+        for (Detection d : detections) {
+            int[] r = toView(d.box());
+            g.setColor(colour(d));
+            g.drawRect(r[0], r[1], r[2] - r[0], r[3] - r[1]);
+            String text = String.format(Locale.ROOT, "%s %.2f", d.label(), d.score());
+            int tw = fm.stringWidth(text) + 6, th = fm.getHeight();
+            int ty = r[1] - th >= 0 ? r[1] - th : r[1];
+            g.fillRect(r[0] - 1, ty, tw, th);
+            g.setColor(Color.BLACK);
+            g.drawString(text, r[0] + 2, ty + fm.getAscent());
+        }
+    }
+}

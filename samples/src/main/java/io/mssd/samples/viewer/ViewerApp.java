@@ -1,0 +1,40 @@
+package io.mssd.samples.viewer;
+
+import io.mssd.ssd.Detector;
+import io.mssd.ssd.model.ModelZoo;
+import io.mssd.tools.launch.VectorModuleLauncher;
+
+import javax.swing.JFrame;
+import javax.swing.JOptionPane;
+import javax.swing.SwingUtilities;
+import java.awt.GraphicsEnvironment;
+import java.util.OptionalInt;
+
+/** {@code java -jar samples/target/mssd-viewer.jar [FILE|camera:N]}: the Swing viewer. */
+public final class ViewerApp {
+    private ViewerApp() {}
+
+    public static void main(String[] args) throws Exception {
+        OptionalInt code = VectorModuleLauncher.relaunchIfNeeded(ViewerApp.class, args);
+        if (code.isPresent()) System.exit(code.getAsInt());
+        if (GraphicsEnvironment.isHeadless()) {
+            System.err.println("mssd viewer: error: no display (set DISPLAY, or run under xvfb-run)");
+            System.exit(2);
+        }
+        Detector detector = Detector.load(ModelZoo.DEFAULT);
+        SwingUtilities.invokeLater(() -> {
+            ViewerFrame f = new ViewerFrame(detector);
+            f.setDefaultCloseOperation(JFrame.DISPOSE_ON_CLOSE);
+            f.addWindowListener(new java.awt.event.WindowAdapter() {
+                @Override
+                public void windowClosed(java.awt.event.WindowEvent e) {
+                    System.exit(0);
+                }
+            });
+            f.setLocationRelativeTo(null);
+            f.setVisible(true);
+            if (args.length > 0) f.open(args[0]);
+            else JOptionPane.showMessageDialog(f, "Open an image, a video or a camera from the File menu, or drop a file on the window.");
+        });
+    }
+}
