@@ -1,7 +1,6 @@
 package io.mssd.core.nn;
 
 import io.mssd.core.kernels.ComputePool;
-import io.mssd.core.tensor.Shape;
 import io.mssd.core.tensor.Tensor;
 
 /**
@@ -10,16 +9,15 @@ import io.mssd.core.tensor.Tensor;
  * (q - zeroPoint) * outScale. With outScale 1 the next layer receives exact integers (q - zero
  * point), so a float convolution over them accumulates the integer model's sums exactly.
  */
-public final class Requantize implements Layer {
-    private final String name;
+public final class Requantize extends ElementwiseLayer {
     private final double multiplier;
     private final int zeroPoint, lo, hi;
     private final float outScale;
 
     public Requantize(String name, double multiplier, int zeroPoint, int lo, int hi, float outScale) {
+        super(name);
         if (!(multiplier > 0)) throw new IllegalArgumentException("layer " + name + ": multiplier must be > 0, got " + multiplier);
         if (lo > hi) throw new IllegalArgumentException("layer " + name + ": empty range [" + lo + ", " + hi + "]");
-        this.name = name;
         this.multiplier = multiplier;
         this.zeroPoint = zeroPoint;
         this.lo = lo;
@@ -28,28 +26,8 @@ public final class Requantize implements Layer {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
     public String type() {
         return "requantize u8";
-    }
-
-    @Override
-    public Shape outputShape(Shape in) {
-        return in;
-    }
-
-    @Override
-    public long params() {
-        return 0;
-    }
-
-    @Override
-    public long multAdds(Shape in) {
-        return 0;
     }
 
     @Override

@@ -1,14 +1,12 @@
 package io.mssd.core.nn;
 
-import io.mssd.core.tensor.Shape;
 import io.mssd.core.tensor.Tensor;
 
 /** Element-wise logistic function 1 / (1 + exp(-x)). */
-public final class Sigmoid implements Layer {
-    private final String name;
+public final class Sigmoid extends ElementwiseLayer {
 
     public Sigmoid(String name) {
-        this.name = name;
+        super(name);
     }
 
     public static float apply(float x) {
@@ -16,28 +14,8 @@ public final class Sigmoid implements Layer {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
     public String type() {
         return "sigmoid";
-    }
-
-    @Override
-    public Shape outputShape(Shape in) {
-        return in;
-    }
-
-    @Override
-    public long params() {
-        return 0;
-    }
-
-    @Override
-    public long multAdds(Shape in) {
-        return 0;
     }
 
     @Override

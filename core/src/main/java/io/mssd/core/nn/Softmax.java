@@ -4,11 +4,10 @@ import io.mssd.core.tensor.Shape;
 import io.mssd.core.tensor.Tensor;
 
 /** Softmax over the channel axis at every (n, y, x), max-subtracted for stability. */
-public final class Softmax implements Layer {
-    private final String name;
+public final class Softmax extends ElementwiseLayer {
 
     public Softmax(String name) {
-        this.name = name;
+        super(name);
     }
 
     /** In-place softmax of a[off], a[off+stride], ... (count values). */
@@ -26,28 +25,8 @@ public final class Softmax implements Layer {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
     public String type() {
         return "softmax";
-    }
-
-    @Override
-    public Shape outputShape(Shape in) {
-        return in;
-    }
-
-    @Override
-    public long params() {
-        return 0;
-    }
-
-    @Override
-    public long multAdds(Shape in) {
-        return 0;
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.mssd.ssd.head;
 
-import io.mssd.core.nn.FakeQuantize;
-
 /**
  * The 8-bit grids of a quantised model's head tensors (concatenated box encodings, concatenated
  * class logits, scores), so that the float path rounds them as the integer model does.
@@ -10,14 +8,21 @@ public record OutputQuantization(float encodingScale, int encodingZeroPoint, flo
                                  float scoreScale, int scoreZeroPoint) {
 
     public void encodings(float[] a) {
-        for (int i = 0; i < a.length; i++) a[i] = FakeQuantize.apply(a[i], encodingScale, encodingZeroPoint);
+        for (int i = 0; i < a.length; i++) a[i] = snap(a[i], encodingScale, encodingZeroPoint);
     }
 
     public void logits(float[] a) {
-        for (int i = 0; i < a.length; i++) a[i] = FakeQuantize.apply(a[i], logitScale, logitZeroPoint);
+        for (int i = 0; i < a.length; i++) a[i] = snap(a[i], logitScale, logitZeroPoint);
     }
 
     public float score(float s) {
-        return FakeQuantize.apply(s, scoreScale, scoreZeroPoint);
+        return snap(s, scoreScale, scoreZeroPoint);
+    }
+
+    /** The nearest value of the grid (scale, zero point, 0..255). */
+    static float snap(float x, float scale, int zeroPoint) {
+        float q = Math.round(x / scale) + zeroPoint;
+        q = Math.max(0, Math.min(255, q));
+        return (q - zeroPoint) * scale;
     }
 }
