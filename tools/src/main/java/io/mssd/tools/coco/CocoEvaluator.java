@@ -91,19 +91,14 @@ public final class CocoEvaluator {
         Map<Long, Integer> imgIndex = new HashMap<>(), catIndex = new HashMap<>();
         for (int i = 0; i < imgIds.length; i++) imgIndex.put(imgIds[i], i);
         for (int k = 0; k < catIds.length; k++) catIndex.putIfAbsent(catIds[k], k);
-        // per (category, image) lists in file order; annotations of other images / categories dropped
-        List<List<List<Integer>>> g = cells(catIds.length, imgIds.length), d = cells(catIds.length, imgIds.length);
+        // per (category, image) index lists in file order (a counting sort); other images / categories dropped
+        int K = catIds.length, I = imgIds.length;
         List<CocoDataset.Annotation> anns = gt.annotations();
-        for (int a = 0; a < anns.size(); a++) {
-            Integer i = imgIndex.get(anns.get(a).imageId()), k = catIndex.get(anns.get(a).categoryId());
-            if (i != null && k != null) g.get(k).get(i).add(a);
-        }
-        for (int j = 0; j < dt.size(); j++) {
-            Integer i = imgIndex.get(dt.get(j).imageId()), k = catIndex.get(dt.get(j).categoryId());
-            if (i != null && k != null) d.get(k).get(i).add(j);
-        }
-        gtCells = toArrays(g);
-        dtCells = toArrays(d);
+        int[] gCell = new int[anns.size()], dCell = new int[dt.size()];
+        for (int a = 0; a < anns.size(); a++) gCell[a] = cell(imgIndex, catIndex, anns.get(a).imageId(), anns.get(a).categoryId(), I);
+        for (int j = 0; j < dt.size(); j++) dCell[j] = cell(imgIndex, catIndex, dt.get(j).imageId(), dt.get(j).categoryId(), I);
+        gtCells = group(gCell, K, I);
+        dtCells = group(dCell, K, I);
         if (!p.useCats) {
             // one pseudo-category: each image's lists concatenated in category order
             gtCells = new int[][][] {concatOverCategories(gtCells)};
@@ -123,21 +118,22 @@ public final class CocoEvaluator {
         return c;
     }
 
-    private static List<List<List<Integer>>> cells(int k, int n) {
-        List<List<List<Integer>>> out = new ArrayList<>(k);
-        for (int i = 0; i < k; i++) {
-            List<List<Integer>> row = new ArrayList<>(n);
-            for (int j = 0; j < n; j++) row.add(new ArrayList<>(2));
-            out.add(row);
-        }
-        return out;
+    /** k * I + i for an annotation of image i and category k, or -1 when either is not evaluated. */
+    private static int cell(Map<Long, Integer> imgIndex, Map<Long, Integer> catIndex, long img, long cat, int I) {
+        Integer i = imgIndex.get(img), k = catIndex.get(cat);
+        return i == null || k == null ? -1 : k * I + i;
     }
 
-    private static int[][][] toArrays(List<List<List<Integer>>> c) {
-        int[][][] out = new int[c.size()][][];
-        for (int k = 0; k < c.size(); k++) {
-            out[k] = new int[c.get(k).size()][];
-            for (int i = 0; i < out[k].length; i++) out[k][i] = c.get(k).get(i).stream().mapToInt(Integer::intValue).toArray();
+    /** Indices grouped by cell, each group in ascending (file) order: [k][i] -> indices. */
+    private static int[][][] group(int[] cellOf, int K, int I) {
+        int[] count = new int[K * I];
+        for (int c : cellOf) if (c >= 0) count[c]++;
+        int[][][] out = new int[K][I][];
+        for (int k = 0; k < K; k++) for (int i = 0; i < I; i++) out[k][i] = new int[count[k * I + i]];
+        int[] fill = new int[K * I];
+        for (int x = 0; x < cellOf.length; x++) {
+            int c = cellOf[x];
+            if (c >= 0) out[c / I][c % I][fill[c]++] = x;
         }
         return out;
     }
