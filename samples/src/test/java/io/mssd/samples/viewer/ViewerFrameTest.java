@@ -50,6 +50,8 @@ class ViewerFrameTest {
         Assumptions.assumeFalse(GraphicsEnvironment.isHeadless(), "no display");
         Path image = Path.of(ViewerFrameTest.class.getResource("/Megamind_f060.png").toURI());
         Detector detector = Detector.load(ModelZoo.DEFAULT, 2);
+        var pixels = io.mssd.ssd.RgbImage.of(ImageIO.read(image.toFile()));
+        for (int i = 0; i < 5; i++) detector.infer(pixels); // warm the JIT: the status bar then shows real timings
         ViewerFrame f = onEdt(() -> {
             ViewerFrame v = new ViewerFrame(detector);
             v.setSize(960, 760);

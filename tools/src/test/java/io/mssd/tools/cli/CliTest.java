@@ -48,7 +48,11 @@ class CliTest {
         for (String[] args : new String[][] {
                 {"summary", "--alpha", "0"}, {"summary", "--alpha", "-0.5"}, {"summary", "--alpha", "1.5"},
                 {"summary", "--resolution", "16"}, {"summary", "--arch", "resnet"}, {"summary", "--alpha", "x"},
-                {"detect", "--image", "/no/such.png"}, {"detect"}, {"detect", "--image", "x.png", "--model", "nope"}}) {
+                {"detect", "--image", "/no/such.png"}, {"detect"}, {"detect", "--image", "x.png", "--model", "nope"},
+                {"video", "/no/such/clip.mp4", "-o", "/tmp/x.mp4"}, {"video", "--demo", "-o", "/no/such/dir/out.mp4"},
+                {"video", "camera:93", "--json", "/tmp/x.jsonl"}, {"video", "clip.mp4"},
+                {"score", "--gt", "/no/gt.json", "--dt", "/no/dt.json"}, {"detect", "--image", "x.png", "--model", "tflite:/no/m.tflite"},
+                {"detect", "--image", "x.png", "--model", "caffe:/no/a.prototxt"}}) {
             Run r = run(args);
             assertEquals(2, r.code(), String.join(" ", args) + " -> " + r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
