@@ -72,7 +72,11 @@ public final class VectorGemmKernel implements GemmKernel {
                     }
                 }
                 for (; j < jEnd; j += L) {
-                    for (int i = r0; i < r1; i++) {
+                    int i = r0;
+                    for (; i + MR <= r1; i += MR) {
+                        tile6x1(i, j, pc, pEnd, n, k, a, aOff, b, bOff + pc * n + j, n, c, cOff, bias, biasOff, act, first, last);
+                    }
+                    for (; i < r1; i++) {
                         tile1(1, i, j, pc, pEnd, n, k, a, aOff, b, bOff + pc * n + j, n, c, cOff, bias, biasOff, act, first, last);
                     }
                 }
@@ -81,7 +85,11 @@ public final class VectorGemmKernel implements GemmKernel {
         if (vecEnd == j1) return;
         // Ragged tail: one vector ending at j1, over the whole k in one pass. It recomputes a few
         // finished columns of this block from scratch, in the same order, so they come out identical.
-        for (int i = r0; i < r1; i++) {
+        int i = r0;
+        for (; i + MR <= r1; i += MR) {
+            tile6x1(i, j1 - L, 0, k, n, k, a, aOff, b, bOff + j1 - L, n, c, cOff, bias, biasOff, act, true, true);
+        }
+        for (; i < r1; i++) {
             tile1(1, i, j1 - L, 0, k, n, k, a, aOff, b, bOff + j1 - L, n, c, cOff, bias, biasOff, act, true, true);
         }
     }
@@ -123,7 +131,7 @@ public final class VectorGemmKernel implements GemmKernel {
         FloatVector v00, v01, v10, v11, v20, v21, v30, v31, v40, v41, v50, v51;
         if (first) {
             int bi = biasOff + i;
-            v00 = v01 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi]);
+            v00 = v01 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 0]);
             v10 = v11 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 1]);
             v20 = v21 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 2]);
             v30 = v31 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 3]);
@@ -194,6 +202,61 @@ public final class VectorGemmKernel implements GemmKernel {
         v41.intoArray(c, c4 + L);
         v50.intoArray(c, c5);
         v51.intoArray(c, c5 + L);
+    }
+
+    private static void tile6x1(int i, int j, int p0, int p1, int n, int k, float[] a, int aOff, float[] b, int bStart,
+                                int ldb, float[] c, int cOff, float[] bias, int biasOff, Activation act, boolean first,
+                                boolean last) {
+        int c0 = cOff + i * n + j, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n, c4 = c3 + n, c5 = c4 + n;
+        FloatVector v00, v10, v20, v30, v40, v50;
+        if (first) {
+            int bi = biasOff + i;
+            v00 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 0]);
+            v10 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 1]);
+            v20 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 2]);
+            v30 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 3]);
+            v40 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 4]);
+            v50 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 5]);
+        } else {
+            v00 = FloatVector.fromArray(S, c, c0);
+            v10 = FloatVector.fromArray(S, c, c1);
+            v20 = FloatVector.fromArray(S, c, c2);
+            v30 = FloatVector.fromArray(S, c, c3);
+            v40 = FloatVector.fromArray(S, c, c4);
+            v50 = FloatVector.fromArray(S, c, c5);
+        }
+        int a0 = aOff + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k, a4 = a3 + k, a5 = a4 + k;
+        int bp = bStart;
+        for (int p = p0; p < p1; p++, bp += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            v00 = x.fma(b0, v00);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            v10 = x.fma(b0, v10);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            v20 = x.fma(b0, v20);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            v30 = x.fma(b0, v30);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            v40 = x.fma(b0, v40);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            v50 = x.fma(b0, v50);
+        }
+        if (last && act != Activation.NONE) {
+            FloatVector lo = FloatVector.broadcast(S, act.lo), hi = FloatVector.broadcast(S, act.hi);
+            v00 = v00.max(lo).min(hi);
+            v10 = v10.max(lo).min(hi);
+            v20 = v20.max(lo).min(hi);
+            v30 = v30.max(lo).min(hi);
+            v40 = v40.max(lo).min(hi);
+            v50 = v50.max(lo).min(hi);
+        }
+        v00.intoArray(c, c0);
+        v10.intoArray(c, c1);
+        v20.intoArray(c, c2);
+        v30.intoArray(c, c3);
+        v40.intoArray(c, c4);
+        v50.intoArray(c, c5);
     }
 
     /** One row of C by {@code vectors} (1 or 2) vectors of columns. */
