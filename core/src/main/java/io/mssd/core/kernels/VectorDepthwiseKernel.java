@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * rows are then computed 16 output columns at a time with the nine taps in registers, the ragged
  * end as one more vector overlapping the previous one (recomputing identical values). Stride 2
  * computes the stride-1 row and keeps every other column: twice the arithmetic, but all of it in
- * vectors (JDK 17's Vector API has no cheap strided load). Maps narrower than 16 outputs and other kernel
- * sizes use plain loops (on JDK 17, C2 boxes 8-lane vectors in this loop, which would allocate).
+ * vectors (JDK 17's Vector API has no cheap strided load). Maps narrower than 16 outputs use plain
+ * loops on the padded plane (on JDK 17, C2 boxes 8-lane vectors in this loop, which would allocate);
+ * other kernel sizes use the scalar kernel.
  */
 public final class VectorDepthwiseKernel implements DepthwiseKernel {
     public static final VectorDepthwiseKernel INSTANCE = new VectorDepthwiseKernel();
@@ -30,7 +31,7 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
     public void channels(int c0, int c1, float[] in, int inOff, int h, int w, float[] weights, float[] bias,
                          int kh, int kw, int stride, int padT, int padL, float[] out, int outOff, int oh, int ow,
                          Activation act) {
-        if (kh != 3 || kw != 3 || stride > 2 || ow < L) {
+        if (kh != 3 || kw != 3 || stride > 2) {
             ScalarDepthwiseKernel.INSTANCE.channels(c0, c1, in, inOff, h, w, weights, bias, kh, kw, stride, padT,
                     padL, out, outOff, oh, ow, act);
             return;
@@ -58,6 +59,10 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
                 java.util.Arrays.fill(p, row + x1, row + wp, 0f);
             }
             float b = bias == null ? 0f : bias[ch];
+            if (ow < L) {
+                narrowRows(p, wp, stride, weights, ch * 9, b, act, out, outOff + ch * oh * ow, oh, ow);
+                continue;
+            }
             for (int oy = 0; oy < oh; oy++) {
                 int o = outOff + (ch * oh + oy) * ow;
                 int s = oy * stride * wp;
@@ -100,6 +105,23 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
             acc = FloatVector.fromArray(S, p, s2 + 2 * st2 + x).fma(w8, acc);
             if (clamp) acc = acc.max(lo).min(hi);
             acc.intoArray(out, o + x);
+        }
+    }
+
+    /** Maps narrower than a vector: plain loops, but on the padded plane, so without bounds checks. */
+    private static void narrowRows(float[] p, int wp, int stride, float[] wt, int wo, float bias, Activation act,
+                                   float[] out, int o, int oh, int ow) {
+        float w0 = wt[wo], w1 = wt[wo + 1], w2 = wt[wo + 2], w3 = wt[wo + 3], w4 = wt[wo + 4], w5 = wt[wo + 5],
+                w6 = wt[wo + 6], w7 = wt[wo + 7], w8 = wt[wo + 8];
+        for (int oy = 0; oy < oh; oy++) {
+            int r0 = oy * stride * wp, r1 = r0 + wp, r2 = r1 + wp;
+            for (int ox = 0; ox < ow; ox++) {
+                int x = ox * stride;
+                float s = bias + w0 * p[r0 + x] + w1 * p[r0 + x + 1] + w2 * p[r0 + x + 2]
+                        + w3 * p[r1 + x] + w4 * p[r1 + x + 1] + w5 * p[r1 + x + 2]
+                        + w6 * p[r2 + x] + w7 * p[r2 + x + 1] + w8 * p[r2 + x + 2];
+                out[o + oy * ow + ox] = act.apply(s);
+            }
         }
     }
 }
