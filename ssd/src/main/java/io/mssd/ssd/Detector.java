@@ -82,7 +82,7 @@ public final class Detector implements AutoCloseable {
     /** A workspace of this detector's network for custom runs (profiling); give it back with {@link #release}. */
     public Workspace borrow() {
         Workspace ws = workspaces.poll();
-        return ws != null ? ws : model.network().newWorkspace(model.inputShape(), pool);
+        return ws != null ? ws : model.network().newWorkspace(model.inputShape(), pool, model.outputLayers());
     }
 
     public void release(Workspace ws) {

@@ -53,8 +53,14 @@ public final class Network {
         return out;
     }
 
+    /** A workspace that keeps every layer's output (for tests, profiles and inspection). */
     public Workspace newWorkspace(Shape input, ComputePool pool) {
-        return new Workspace(this, input, pool);
+        return new Workspace(this, input, pool, null);
+    }
+
+    /** A workspace that keeps only the outputs of the named layers; the others share buffers. */
+    public Workspace newWorkspace(Shape input, ComputePool pool, java.util.Set<String> keep) {
+        return new Workspace(this, input, pool, keep);
     }
 
     /** Adds layers in order; each reads the previous one unless told otherwise. */

@@ -43,6 +43,7 @@ public final class Requantize extends ElementwiseLayer {
                 y[i] = Math.max(qlo, Math.min(qhi, r)) * s;
             }
         };
-        return pool -> pool.parallelFor(x.length, 4096, task);
+        int n = in.size();
+        return pool -> pool.parallelFor(n, 4096, task);
     }
 }

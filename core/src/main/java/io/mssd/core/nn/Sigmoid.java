@@ -22,7 +22,7 @@ public final class Sigmoid extends ElementwiseLayer {
     public Step bind(Tensor in, Tensor out, float[] scratch) {
         return pool -> {
             float[] x = in.data(), y = out.data();
-            for (int i = 0; i < x.length; i++) y[i] = apply(x[i]);
+            for (int i = 0, n = in.size(); i < n; i++) y[i] = apply(x[i]);
         };
     }
 }

@@ -8,6 +8,9 @@ import io.mssd.core.tensor.Tensor;
  * Everything one forward pass of a network writes: the input tensor, every node's output, the
  * im2col scratch and the bound steps. Made once per input shape; {@link #forward()} then allocates
  * nothing. Not thread-safe: one workspace per concurrent caller.
+ * <p>With a keep set, only the outputs of those layers survive the pass: the others share buffers
+ * as soon as their last reader has run, so the activations that stream through the network stay
+ * in cache instead of spreading over tens of megabytes.
  */
 public final class Workspace {
     private final Network network;
@@ -17,15 +20,34 @@ public final class Workspace {
     private final ComputePool pool;
     private final long[] nanos;
 
-    Workspace(Network network, Shape inputShape, ComputePool pool) {
+    Workspace(Network network, Shape inputShape, ComputePool pool, java.util.Set<String> keep) {
         this.network = network;
         this.pool = pool;
         Shape[] shapes = network.shapes(inputShape);
         this.input = new Tensor(inputShape);
         this.outputs = new Tensor[shapes.length];
+        int n = shapes.length;
+        boolean[] kept = new boolean[n];
+        int[] lastUse = new int[n];
+        for (int i = 0; i < n; i++) {
+            kept[i] = keep == null || keep.contains(network.nodes().get(i).layer().name());
+            lastUse[i] = i;
+            int in = network.nodes().get(i).input();
+            if (in >= 0) lastUse[in] = i;
+        }
+        java.util.List<float[]> free = new java.util.ArrayList<>();
         long scratchSize = 0;
-        for (int i = 0; i < shapes.length; i++) {
-            outputs[i] = new Tensor(shapes[i]);
+        for (int i = 0; i < n; i++) {
+            int size = shapes[i].size();
+            float[] buf = null;
+            if (!kept[i]) {
+                for (float[] f : free) if (f.length >= size && (buf == null || f.length < buf.length)) buf = f; // best fit
+                if (buf != null) free.remove(buf);
+            }
+            outputs[i] = new Tensor(shapes[i], buf != null ? buf : new float[size]);
+            for (int j = 0; j <= i; j++) {
+                if (lastUse[j] == i && !kept[j]) free.add(outputs[j].data()); // no reader after node i
+            }
             Network.Node node = network.nodes().get(i);
             scratchSize = Math.max(scratchSize, node.layer().scratchFloats(node.input() < 0 ? inputShape : shapes[node.input()]));
         }

@@ -12,8 +12,9 @@ public final class Tensor {
         this(shape, new float[shape.size()]);
     }
 
+    /** {@code data} may be longer than the shape needs (a reused buffer); only the first size() values belong to the tensor. */
     public Tensor(Shape shape, float[] data) {
-        if (data.length != shape.size()) {
+        if (data.length < shape.size()) {
             throw new IllegalArgumentException(
                     "tensor data has " + data.length + " values but shape " + shape + " needs " + shape.size());
         }
@@ -33,6 +34,11 @@ public final class Tensor {
         return data;
     }
 
+    /** Number of values: shape().size(), which may be less than data().length. */
+    public int size() {
+        return shape.size();
+    }
+
     public float get(int n, int c, int y, int x) {
         return data[((n * shape.c() + c) * shape.h() + y) * shape.w() + x];
     }
@@ -50,7 +56,7 @@ public final class Tensor {
     }
 
     public Tensor copy() {
-        return new Tensor(shape, data.clone());
+        return new Tensor(shape, java.util.Arrays.copyOf(data, shape.size()));
     }
 
     @Override

@@ -54,6 +54,16 @@ public record SsdModel(String name, Network network, Shape inputShape, List<BoxP
         }
     }
 
+    /** The layers whose outputs decoding reads: every predictor's box and class layer. */
+    public java.util.Set<String> outputLayers() {
+        java.util.Set<String> s = new java.util.HashSet<>();
+        for (BoxPredictor p : predictors) {
+            s.add(p.boxLayer());
+            s.add(p.classLayer());
+        }
+        return s;
+    }
+
     public int anchorCount() {
         return anchors.count();
     }
