@@ -19,11 +19,18 @@ final class Im2col {
                     java.util.Arrays.fill(dst, row, row + ow, 0f);
                     continue;
                 }
-                int srow = src + iy * w;
-                for (int ox = 0; ox < ow; ox++) {
-                    int ix = ox * stride + kx - padL;
-                    dst[row + ox] = (ix >= 0 && ix < w) ? in[srow + ix] : 0f;
+                int srow = src + iy * w + kx - padL; // srow + ox * stride is the tap of output column ox
+                // output columns whose tap lies inside the row: [lo, hi)
+                int lo = Math.max(0, Math.floorDiv(padL - kx + stride - 1, stride));
+                int hi = Math.min(ow, Math.floorDiv(w - 1 - kx + padL, stride) + 1);
+                if (hi < lo) hi = lo;
+                java.util.Arrays.fill(dst, row, row + lo, 0f);
+                if (stride == 1) {
+                    System.arraycopy(in, srow + lo, dst, row + lo, hi - lo);
+                } else {
+                    for (int ox = lo; ox < hi; ox++) dst[row + ox] = in[srow + ox * stride];
                 }
+                java.util.Arrays.fill(dst, row + hi, row + ow, 0f);
             }
         }
     }
