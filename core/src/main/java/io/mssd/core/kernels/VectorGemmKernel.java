@@ -67,15 +67,6 @@ public final class VectorGemmKernel implements GemmKernel {
                     for (; i + MR <= r1; i += MR) {
                         tile6x2(i, j, pc, pEnd, n, k, a, aOff, packed, 0, 2 * L, c, cOff, bias, biasOff, act, first, last);
                     }
-                    // leftover rows (m is rarely a multiple of 6: 64 = 10*6 + 4, 512 = 85*6 + 2)
-                    if (i + 4 <= r1) {
-                        tile4x2(i, j, pc, pEnd, n, k, a, aOff, packed, 0, 2 * L, c, cOff, bias, biasOff, act, first, last);
-                        i += 4;
-                    }
-                    if (i + 2 <= r1) {
-                        tile2x2(i, j, pc, pEnd, n, k, a, aOff, packed, 0, 2 * L, c, cOff, bias, biasOff, act, first, last);
-                        i += 2;
-                    }
                     for (; i < r1; i++) {
                         tile1(2, i, j, pc, pEnd, n, k, a, aOff, packed, 0, 2 * L, c, cOff, bias, biasOff, act, first, last);
                     }
@@ -211,106 +202,6 @@ public final class VectorGemmKernel implements GemmKernel {
         v41.intoArray(c, c4 + L);
         v50.intoArray(c, c5);
         v51.intoArray(c, c5 + L);
-    }
-
-    private static void tile4x2(int i, int j, int p0, int p1, int n, int k, float[] a, int aOff, float[] b, int bStart,
-                                int ldb, float[] c, int cOff, float[] bias, int biasOff, Activation act, boolean first,
-                                boolean last) {
-        int c0 = cOff + i * n + j, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
-        FloatVector v00, v01, v10, v11, v20, v21, v30, v31;
-        if (first) {
-            int bi = biasOff + i;
-            v00 = v01 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 0]);
-            v10 = v11 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 1]);
-            v20 = v21 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 2]);
-            v30 = v31 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 3]);
-        } else {
-            v00 = FloatVector.fromArray(S, c, c0);
-            v01 = FloatVector.fromArray(S, c, c0 + L);
-            v10 = FloatVector.fromArray(S, c, c1);
-            v11 = FloatVector.fromArray(S, c, c1 + L);
-            v20 = FloatVector.fromArray(S, c, c2);
-            v21 = FloatVector.fromArray(S, c, c2 + L);
-            v30 = FloatVector.fromArray(S, c, c3);
-            v31 = FloatVector.fromArray(S, c, c3 + L);
-        }
-        int a0 = aOff + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
-        int bp = bStart;
-        for (int p = p0; p < p1; p++, bp += ldb) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bp);
-            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-            v00 = x.fma(b0, v00);
-            v01 = x.fma(b1, v01);
-            x = FloatVector.broadcast(S, a[a1 + p]);
-            v10 = x.fma(b0, v10);
-            v11 = x.fma(b1, v11);
-            x = FloatVector.broadcast(S, a[a2 + p]);
-            v20 = x.fma(b0, v20);
-            v21 = x.fma(b1, v21);
-            x = FloatVector.broadcast(S, a[a3 + p]);
-            v30 = x.fma(b0, v30);
-            v31 = x.fma(b1, v31);
-        }
-        if (last && act != Activation.NONE) {
-            FloatVector lo = FloatVector.broadcast(S, act.lo), hi = FloatVector.broadcast(S, act.hi);
-            v00 = v00.max(lo).min(hi);
-            v01 = v01.max(lo).min(hi);
-            v10 = v10.max(lo).min(hi);
-            v11 = v11.max(lo).min(hi);
-            v20 = v20.max(lo).min(hi);
-            v21 = v21.max(lo).min(hi);
-            v30 = v30.max(lo).min(hi);
-            v31 = v31.max(lo).min(hi);
-        }
-        v00.intoArray(c, c0);
-        v01.intoArray(c, c0 + L);
-        v10.intoArray(c, c1);
-        v11.intoArray(c, c1 + L);
-        v20.intoArray(c, c2);
-        v21.intoArray(c, c2 + L);
-        v30.intoArray(c, c3);
-        v31.intoArray(c, c3 + L);
-    }
-
-    private static void tile2x2(int i, int j, int p0, int p1, int n, int k, float[] a, int aOff, float[] b, int bStart,
-                                int ldb, float[] c, int cOff, float[] bias, int biasOff, Activation act, boolean first,
-                                boolean last) {
-        int c0 = cOff + i * n + j, c1 = c0 + n;
-        FloatVector v00, v01, v10, v11;
-        if (first) {
-            int bi = biasOff + i;
-            v00 = v01 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 0]);
-            v10 = v11 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 1]);
-        } else {
-            v00 = FloatVector.fromArray(S, c, c0);
-            v01 = FloatVector.fromArray(S, c, c0 + L);
-            v10 = FloatVector.fromArray(S, c, c1);
-            v11 = FloatVector.fromArray(S, c, c1 + L);
-        }
-        int a0 = aOff + i * k, a1 = a0 + k;
-        int bp = bStart;
-        for (int p = p0; p < p1; p++, bp += ldb) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bp);
-            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-            v00 = x.fma(b0, v00);
-            v01 = x.fma(b1, v01);
-            x = FloatVector.broadcast(S, a[a1 + p]);
-            v10 = x.fma(b0, v10);
-            v11 = x.fma(b1, v11);
-        }
-        if (last && act != Activation.NONE) {
-            FloatVector lo = FloatVector.broadcast(S, act.lo), hi = FloatVector.broadcast(S, act.hi);
-            v00 = v00.max(lo).min(hi);
-            v01 = v01.max(lo).min(hi);
-            v10 = v10.max(lo).min(hi);
-            v11 = v11.max(lo).min(hi);
-        }
-        v00.intoArray(c, c0);
-        v01.intoArray(c, c0 + L);
-        v10.intoArray(c, c1);
-        v11.intoArray(c, c1 + L);
     }
 
     private static void tile6x1(int i, int j, int p0, int p1, int n, int k, float[] a, int aOff, float[] b, int bStart,
