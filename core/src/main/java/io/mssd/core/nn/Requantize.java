@@ -39,7 +39,7 @@ public final class Requantize extends ElementwiseLayer {
         ComputePool.RangeTask task = (from, to, worker) -> {
             for (int i = from; i < to; i++) {
                 float v = x[i] * m;
-                float r = (int) (v + (v >= 0 ? 0.5f : -0.5f)); // round half away from zero
+                float r = (int) (v + Math.copySign(0.5f, v)); // round half away from zero
                 y[i] = Math.max(qlo, Math.min(qhi, r)) * s;
             }
         };
