@@ -60,8 +60,9 @@ public final class VectorGemmKernel implements GemmKernel {
                 for (; j + 2 * L <= jEnd; j += 2 * L) {
                     // copy the strip B[pc..pEnd, j..j+2L) to a contiguous buffer: rows of B lie n floats
                     // apart (often a power of two), which would make them fight over the same L1 sets
-                    for (int p = pc, q = 0; p < pEnd; p++, q += 2 * L) {
-                        System.arraycopy(b, bOff + p * n + j, packed, q, 2 * L);
+                    for (int p = pc, q = 0, src = bOff + pc * n + j; p < pEnd; p++, q += 2 * L, src += n) {
+                        FloatVector.fromArray(S, b, src).intoArray(packed, q);
+                        FloatVector.fromArray(S, b, src + L).intoArray(packed, q + L);
                     }
                     int i = r0;
                     for (; i + MR <= r1; i += MR) {
