@@ -38,10 +38,11 @@ public final class DetectionOverlay {
                 }
                 String text = String.format(Locale.ROOT, "%s %.2f", d.label(), d.score());
                 try (Size ts = opencv_imgproc.getTextSize(text, opencv_imgproc.FONT_HERSHEY_SIMPLEX, fontScale, 1, baseline)) {
-                    int th = ts.height() + baseline[0] + 4;
+                    int th = ts.height() + baseline[0] + 4, tw = ts.width() + 6;
                     int ty = y1 - th >= 0 ? y1 - th : Math.min(bgr.rows() - th, y1);
-                    try (Point t1 = new Point(x1, ty); Point t2 = new Point(x1 + ts.width() + 6, ty + th);
-                         Point org = new Point(x1 + 3, ty + ts.height() + 2)) {
+                    int tx = Math.max(0, Math.min(x1, bgr.cols() - tw)); // keep the tag inside the frame
+                    try (Point t1 = new Point(tx, ty); Point t2 = new Point(tx + tw, ty + th);
+                         Point org = new Point(tx + 3, ty + ts.height() + 2)) {
                         opencv_imgproc.rectangle(bgr, t1, t2, colour, opencv_imgproc.FILLED, opencv_imgproc.LINE_8, 0);
                         opencv_imgproc.putText(bgr, text, org, opencv_imgproc.FONT_HERSHEY_SIMPLEX, fontScale, black, 1,
                                 opencv_imgproc.LINE_AA, false);
