@@ -12,6 +12,7 @@ import java.util.List;
  * From raw per-anchor boxes and scores to detections: score threshold, NMS, cap, mapping to pixels.
  * BEST_CLASS takes each anchor's best label and runs one class-agnostic NMS (TF.js face-api, TFLite
  * "fast" NMS); PER_CLASS runs NMS for each label separately and merges by score (Caffe DetectionOutput).
+ * The options choose hard greedy NMS or Soft-NMS; with Soft-NMS a detection carries its decayed score.
  */
 public final class PostProcessor {
 
@@ -33,7 +34,12 @@ public final class PostProcessor {
     }
 
     public List<Detection> apply(RawDetections raw, DetectorOptions opt) {
-        GreedyNms nms = new GreedyNms(opt.iouThreshold());
+        GreedyNms greedy = new GreedyNms(opt.iouThreshold());
+        NonMaxSuppression nms = switch (opt.nms()) {
+            case HARD -> greedy;
+            case SOFT_LINEAR -> new SoftNms(SoftNms.Decay.LINEAR, opt.iouThreshold(), opt.softSigma());
+            case SOFT_GAUSSIAN -> new SoftNms(SoftNms.Decay.GAUSSIAN, opt.iouThreshold(), opt.softSigma());
+        };
         int n = raw.count(), l = raw.labels();
         List<Detection> out = new ArrayList<>();
         if (strategy == Strategy.BEST_CLASS || l == 1) {
@@ -59,7 +65,9 @@ public final class PostProcessor {
         float[] s = new float[n];
         for (int c = 0; c < l; c++) {
             for (int i = 0; i < n; i++) s[i] = raw.scores()[i * l + c];
-            for (int i : nms.select(raw.boxes(), s, n, opt.minScore(), Integer.MAX_VALUE, preNmsTopK)) {
+            int[] keep = nms == greedy ? greedy.select(raw.boxes(), s, n, opt.minScore(), Integer.MAX_VALUE, preNmsTopK)
+                    : nms.select(raw.boxes(), s, n, opt.minScore(), opt.maxResults());
+            for (int i : keep) {
                 out.add(detection(raw, i, c, s[i]));
             }
         }

@@ -22,6 +22,12 @@ public final class ModelOptions {
     @Option(names = "--max", description = "Maximum detections per image (default: the model's).")
     public Integer max;
 
+    @Option(names = "--nms", description = "NMS: hard (default), soft-linear or soft-gaussian (Soft-NMS rescoring).")
+    public String nms;
+
+    @Option(names = "--soft-sigma", defaultValue = "0.5", description = "Sigma of Gaussian Soft-NMS (default 0.5).")
+    public float softSigma;
+
     @Option(names = "--threads", description = "Compute threads (default: all cores).")
     public Integer threads;
 
@@ -39,6 +45,15 @@ public final class ModelOptions {
         if (minScore != null) o = o.withMinScore(minScore);
         if (iou != null) o = o.withIouThreshold(iou);
         if (max != null) o = o.withMaxResults(max);
+        if (nms != null) {
+            DetectorOptions.Nms kind = switch (nms) {
+                case "hard" -> DetectorOptions.Nms.HARD;
+                case "soft-linear" -> DetectorOptions.Nms.SOFT_LINEAR;
+                case "soft-gaussian" -> DetectorOptions.Nms.SOFT_GAUSSIAN;
+                default -> throw new IllegalArgumentException("--nms must be hard, soft-linear or soft-gaussian, got '" + nms + "'");
+            };
+            o = o.withNms(kind, softSigma);
+        }
         return o;
     }
 }
