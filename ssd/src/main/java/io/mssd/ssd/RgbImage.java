@@ -16,10 +16,6 @@ public record RgbImage(int width, int height, byte[] pixels) {
         }
     }
 
-    public int r(int x, int y) {
-        return pixels[(y * width + x) * 3] & 0xff;
-    }
-
     public static RgbImage of(BufferedImage img) {
         int w = img.getWidth(), h = img.getHeight();
         byte[] px = new byte[w * h * 3];

@@ -275,11 +275,6 @@ public final class CaffeSsdImporter {
                 defaults, null);
     }
 
-    /** Prior corners of a model built by this importer, for comparison with a reference's PriorBox output. */
-    public static float[] priorCorners(SsdModel model) {
-        return model.anchors().cornersYxyx();
-    }
-
     private static List<String> generic(int numClasses) {
         List<String> l = new ArrayList<>();
         for (int i = 1; i < numClasses; i++) l.add("class" + i);

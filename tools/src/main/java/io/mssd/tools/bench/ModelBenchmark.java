@@ -6,9 +6,7 @@ import io.mssd.core.profile.ModelSummary;
 import io.mssd.ssd.Detector;
 import io.mssd.ssd.RgbImage;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /** Median latency of a detector on one image, and a per-layer time profile of its network. */
@@ -49,7 +47,6 @@ public final class ModelBenchmark {
             for (ModelSummary.Row r : s.rows()) nameW = Math.max(nameW, r.name().length());
             String fmt = "%-" + nameW + "s  %-18s  %-14s  %8s  %6s  %8s%n";
             sb.append(String.format(Locale.ROOT, fmt, "layer", "type", "output", "ms", "share", "GFLOP/s"));
-            List<double[]> byType = new ArrayList<>();
             double pw = 0, dw = 0, other = 0;
             for (int i = 0; i < ns.length; i++) {
                 ModelSummary.Row r = s.rows().get(i);

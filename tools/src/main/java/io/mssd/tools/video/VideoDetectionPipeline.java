@@ -72,20 +72,18 @@ public final class VideoDetectionPipeline {
         final long timeMs;
         final Mat bgr;
         final RgbImage rgb; // null when the detector skips this frame
-        final int loop;
         List<Detection> detections = List.of();
         boolean processed;
 
-        Job(long index, long timeMs, Mat bgr, RgbImage rgb, int loop) {
+        Job(long index, long timeMs, Mat bgr, RgbImage rgb) {
             this.index = index;
             this.timeMs = timeMs;
             this.bgr = bgr;
             this.rgb = rgb;
-            this.loop = loop;
         }
     }
 
-    private static final Job END = new Job(-1, 0, null, null, 0);
+    private static final Job END = new Job(-1, 0, null, null);
 
     private final Detector detector;
 
@@ -228,7 +226,7 @@ public final class VideoDetectionPipeline {
                     RgbImage rgb = index % s.every() == 0 ? MatImages.toRgb(copy) : null;
                     long timeMs = Math.max(0, g.getTimestamp() / 1000);
                     nanos[0] += System.nanoTime() - t0;
-                    out.put(new Job(index++, timeMs, copy, rgb, loop));
+                    out.put(new Job(index++, timeMs, copy, rgb));
                 }
                 memory.add(ProcessMemory.now());
                 if (s.maxFrames() > 0 && index >= s.maxFrames()) break;
