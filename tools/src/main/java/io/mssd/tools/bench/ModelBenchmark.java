@@ -4,7 +4,10 @@ import io.mssd.core.nn.Network;
 import io.mssd.core.nn.Workspace;
 import io.mssd.core.profile.ModelSummary;
 import io.mssd.ssd.Detector;
+import io.mssd.ssd.RawDetections;
 import io.mssd.ssd.RgbImage;
+import io.mssd.ssd.model.SsdModel;
+import io.mssd.ssd.preprocess.FrameMapping;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -28,6 +31,27 @@ public final class ModelBenchmark {
 
     public static double detectMs(Detector d, RgbImage img, int warmup, int runs) {
         return medianMs(() -> d.detect(img), warmup, runs);
+    }
+
+    /**
+     * Median time of each stage of {@link Detector#detect}: preprocessing (resize, normalise), the
+     * network, decoding (scores, boxes) and post-processing (thresholds, NMS), one line.
+     */
+    public static String stages(Detector d, RgbImage img, int runs) {
+        Workspace ws = d.borrow();
+        try {
+            SsdModel m = d.model();
+            FrameMapping[] map = new FrameMapping[1];
+            RawDetections[] raw = new RawDetections[1];
+            double pre = medianMs(() -> map[0] = m.preprocessor().apply(img, ws.input()), 3, runs);
+            double net = medianMs(ws::forward, 3, runs);
+            double dec = medianMs(() -> raw[0] = m.decode(ws, map[0]), 3, runs);
+            double post = medianMs(() -> d.postprocess(raw[0], d.defaultOptions()), 3, runs);
+            return String.format(Locale.ROOT, "stages (median ms): preprocess %.2f, network %.2f, decode %.2f, postprocess %.2f%n",
+                    pre, net, dec, post);
+        } finally {
+            d.release(ws);
+        }
     }
 
     /** Per-layer wall time of the network alone (preprocessing and decoding excluded), averaged over runs. */

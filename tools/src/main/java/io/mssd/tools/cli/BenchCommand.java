@@ -37,7 +37,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--image", description = "Image to run on (default: frame 60 of the demo clip).")
     Path image;
 
-    @Option(names = "--profile", description = "Also print the per-layer time profile of the network.")
+    @Option(names = "--profile", description = "Also print the per-layer time profile of the network and the time of each stage of detect().")
     boolean profile;
 
     @Option(names = "--vs-opencv", description = "Also time OpenCV DNN on the same model files and print the ratio (caffe: models).")
@@ -51,7 +51,7 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "model %s (input %s), image %dx%d, %d threads, kernels: %s%n", d.model().name(),
                     d.model().inputShape(), img.width(), img.height(), d.threads(), GemmKernel.fastest().name());
             double ms = ModelBenchmark.detectMs(d, img, warmup, runs);
-            if (profile) System.out.print(ModelBenchmark.profile(d, runs));
+            if (profile) System.out.print(ModelBenchmark.profile(d, runs) + ModelBenchmark.stages(d, img, runs));
             System.out.printf(Locale.ROOT, "mssd: %.2f ms/frame (median of %d, detect() incl. pre/post-processing)%n", ms, runs);
             if (vsOpenCv) {
                 if (!model.model.startsWith("caffe:")) {
