@@ -9,9 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
  * rows are then computed 16 output columns at a time with the nine taps in registers, the ragged
  * end as one more vector overlapping the previous one (recomputing identical values). Stride 2
  * computes the stride-1 row and keeps every other column: twice the arithmetic, but all of it in
- * vectors (JDK 17's Vector API has no cheap strided load). Maps narrower than 16 outputs use plain
- * loops on the padded plane (on JDK 17, C2 boxes 8-lane vectors in this loop, which would allocate);
- * other kernel sizes use the scalar kernel.
+ * vectors (JDK 17's Vector API has no cheap strided load). Small maps (19x19, 10x10) run the whole
+ * padded plane as one long row and drop the columns between rows: fewer, fuller vectors. Maps too
+ * small even for that use plain loops on the padded plane (on JDK 17, C2 boxes 8-lane vectors in
+ * this loop, which would allocate); other kernel sizes use the scalar kernel.
  */
 public final class VectorDepthwiseKernel implements DepthwiseKernel {
     public static final VectorDepthwiseKernel INSTANCE = new VectorDepthwiseKernel();
@@ -39,38 +40,64 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
         // padded plane: rows -padT .. (oh-1)*stride+2-padT of the input, likewise columns
         int hp = (oh - 1) * stride + 3, wp = (ow - 1) * stride + 3;
         int full = wp - 2; // stride-1 outputs of a padded row
+        // Small maps: the stride-1 outputs of the whole padded plane as one long row, the columns
+        // between rows computed and dropped, when that takes fewer vectors than row by row.
+        int span = (oh - 1) * stride * wp + (ow - 1) * stride + 1;
+        int rowVectors = oh * (((stride == 1 ? ow : full) + L - 1) / L), flatVectors = (span + L - 1) / L;
+        boolean flat = span >= L && (ow < L || 5 * flatVectors < 4 * rowVectors);
         float[] p = PLANE.get();
-        if (p.length < hp * wp + full) {
-            p = new float[hp * wp + full];
+        int need = hp * wp + Math.max(full, span) + 1; // + 1: evenLanes reads one past the last even value
+        if (p.length < need) {
+            p = new float[need];
             PLANE.set(p);
         }
-        int tmp = hp * wp; // stride 2: one stride-1 row, of which every other column is kept
+        int tmp = hp * wp; // stride-1 results that are picked from: a row (stride 2) or the flat span
         int x0 = Math.min(padL, wp), x1 = Math.min(wp, padL + w); // padded columns holding input
+        // the padding is zeroed once: each channel then overwrites only the input rows' interior
+        java.util.Arrays.fill(p, 0, hp * wp, 0f);
+        int y0 = Math.max(0, padT), y1 = Math.min(hp, padT + h), cols = x1 - x0;
         for (int ch = c0; ch < c1; ch++) {
-            int plane = inOff + ch * h * w;
-            for (int y = 0; y < hp; y++) {
-                int iy = y - padT, row = y * wp;
-                if (iy < 0 || iy >= h) {
-                    java.util.Arrays.fill(p, row, row + wp, 0f);
-                    continue;
+            int plane = inOff + ch * h * w + (x0 - padL);
+            for (int y = y0; y < y1; y++) {
+                int src = plane + (y - padT) * w, dst = y * wp + x0;
+                if (cols < L) {
+                    for (int x = 0; x < cols; x++) p[dst + x] = in[src + x];
+                } else {
+                    for (int xs = 0; xs < cols; xs += L) {
+                        int x = Math.min(xs, cols - L);
+                        FloatVector.fromArray(S, in, src + x).intoArray(p, dst + x);
+                    }
                 }
-                java.util.Arrays.fill(p, row, row + x0, 0f);
-                System.arraycopy(in, plane + iy * w + (x0 - padL), p, row + x0, x1 - x0);
-                java.util.Arrays.fill(p, row + x1, row + wp, 0f);
             }
             float b = bias == null ? 0f : bias[ch];
+            int o = outOff + ch * oh * ow;
+            if (flat) {
+                row(p, 0, wp, span, weights, ch * 9, b, act, p, tmp);
+                for (int oy = 0; oy < oh; oy++) {
+                    int src = tmp + oy * stride * wp, dst = o + oy * ow;
+                    if (stride == 1) {
+                        System.arraycopy(p, src, out, dst, ow);
+                    } else {
+                        evenLanes(p, src, out, dst, ow);
+                    }
+                }
+                continue;
+            }
             if (ow < L) {
-                narrowRows(p, wp, stride, weights, ch * 9, b, act, out, outOff + ch * oh * ow, oh, ow);
+                narrowRows(p, wp, stride, weights, ch * 9, b, act, out, o, oh, ow);
+                continue;
+            }
+            if (stride == 1) {
+                int oy = 0;
+                for (; oy + 1 < oh; oy += 2) rowPair(p, oy * wp, wp, ow, weights, ch * 9, b, act, out, o + oy * ow, ow);
+                if (oy < oh) row(p, oy * wp, wp, ow, weights, ch * 9, b, act, out, o + oy * ow);
                 continue;
             }
             for (int oy = 0; oy < oh; oy++) {
-                int o = outOff + (ch * oh + oy) * ow;
                 int s = oy * stride * wp;
-                if (stride == 1) {
-                    row(p, s, wp, ow, weights, ch * 9, b, act, out, o);
-                } else {
+                {
                     row(p, s, wp, full, weights, ch * 9, b, act, p, tmp);
-                    for (int x = 0; x < ow; x++) out[o + x] = p[tmp + 2 * x];
+                    evenLanes(p, tmp, out, o + oy * ow, ow);
                 }
             }
         }
@@ -94,17 +121,83 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
         int last = n - L;
         for (int xs = 0; xs < n; xs += L) {
             int x = Math.min(xs, last); // the last vector overlaps the previous one: same values again
-            FloatVector acc = FloatVector.fromArray(S, p, s0 + x).fma(w0, bv);
-            acc = FloatVector.fromArray(S, p, s1 + x).fma(w1, acc);
-            acc = FloatVector.fromArray(S, p, s2 + x).fma(w2, acc);
-            acc = FloatVector.fromArray(S, p, s0 + st0 + x).fma(w3, acc);
-            acc = FloatVector.fromArray(S, p, s1 + st1 + x).fma(w4, acc);
-            acc = FloatVector.fromArray(S, p, s2 + st2 + x).fma(w5, acc);
-            acc = FloatVector.fromArray(S, p, s0 + 2 * st0 + x).fma(w6, acc);
-            acc = FloatVector.fromArray(S, p, s1 + 2 * st1 + x).fma(w7, acc);
-            acc = FloatVector.fromArray(S, p, s2 + 2 * st2 + x).fma(w8, acc);
+            // three independent chains, one per kernel row: FMA latency, not throughput, bounds one chain
+            FloatVector a0 = FloatVector.fromArray(S, p, s0 + x).fma(w0, bv);
+            FloatVector a1 = FloatVector.fromArray(S, p, s0 + st0 + x).mul(w3);
+            FloatVector a2 = FloatVector.fromArray(S, p, s0 + 2 * st0 + x).mul(w6);
+            a0 = FloatVector.fromArray(S, p, s1 + x).fma(w1, a0);
+            a1 = FloatVector.fromArray(S, p, s1 + st1 + x).fma(w4, a1);
+            a2 = FloatVector.fromArray(S, p, s1 + 2 * st1 + x).fma(w7, a2);
+            a0 = FloatVector.fromArray(S, p, s2 + x).fma(w2, a0);
+            a1 = FloatVector.fromArray(S, p, s2 + st2 + x).fma(w5, a1);
+            a2 = FloatVector.fromArray(S, p, s2 + 2 * st2 + x).fma(w8, a2);
+            FloatVector acc = a0.add(a1).add(a2);
             if (clamp) acc = acc.max(lo).min(hi);
             acc.intoArray(out, o + x);
+        }
+    }
+
+    /**
+     * Two stride-1 output rows at once (at s and s + step, written at o and o + outStep): the four
+     * input rows are loaded once for both, 12 loads per pair of output vectors instead of 18.
+     */
+    private static void rowPair(float[] p, int s, int step, int n, float[] wt, int wo, float bias, Activation act,
+                                float[] out, int o, int outStep) {
+        FloatVector w0 = FloatVector.broadcast(S, wt[wo]), w1 = FloatVector.broadcast(S, wt[wo + 1]),
+                w2 = FloatVector.broadcast(S, wt[wo + 2]), w3 = FloatVector.broadcast(S, wt[wo + 3]),
+                w4 = FloatVector.broadcast(S, wt[wo + 4]), w5 = FloatVector.broadcast(S, wt[wo + 5]),
+                w6 = FloatVector.broadcast(S, wt[wo + 6]), w7 = FloatVector.broadcast(S, wt[wo + 7]),
+                w8 = FloatVector.broadcast(S, wt[wo + 8]);
+        FloatVector bv = FloatVector.broadcast(S, bias);
+        FloatVector lo = FloatVector.broadcast(S, act.lo), hi = FloatVector.broadcast(S, act.hi);
+        boolean clamp = act != Activation.NONE;
+        int last = n - L, r0 = s, r1 = s + step, r2 = s + 2 * step, r3 = s + 3 * step;
+        for (int xs = 0; xs < n; xs += L) {
+            int x = Math.min(xs, last); // the last vector overlaps the previous one: same values again
+            FloatVector i0 = FloatVector.fromArray(S, p, r1 + x), i1 = FloatVector.fromArray(S, p, r1 + x + 1),
+                    i2 = FloatVector.fromArray(S, p, r1 + x + 2);
+            FloatVector top = i0.fma(w3, bv).add(i1.mul(w4)).add(i2.mul(w5));
+            FloatVector bot = i0.fma(w0, bv).add(i1.mul(w1)).add(i2.mul(w2));
+            i0 = FloatVector.fromArray(S, p, r2 + x);
+            i1 = FloatVector.fromArray(S, p, r2 + x + 1);
+            i2 = FloatVector.fromArray(S, p, r2 + x + 2);
+            top = i0.fma(w6, top).add(i1.mul(w7)).add(i2.mul(w8));
+            bot = i0.fma(w3, bot);
+            bot = i1.fma(w4, bot);
+            bot = i2.fma(w5, bot);
+            top = FloatVector.fromArray(S, p, r0 + x).fma(w0, top);
+            top = FloatVector.fromArray(S, p, r0 + x + 1).fma(w1, top);
+            top = FloatVector.fromArray(S, p, r0 + x + 2).fma(w2, top);
+            bot = FloatVector.fromArray(S, p, r3 + x).fma(w6, bot);
+            bot = FloatVector.fromArray(S, p, r3 + x + 1).fma(w7, bot);
+            bot = FloatVector.fromArray(S, p, r3 + x + 2).fma(w8, bot);
+            if (clamp) {
+                top = top.max(lo).min(hi);
+                bot = bot.max(lo).min(hi);
+            }
+            top.intoArray(out, o + x);
+            bot.intoArray(out, o + outStep + x);
+        }
+    }
+
+    private static final jdk.incubator.vector.VectorShuffle<Float> EVENS =
+            jdk.incubator.vector.VectorShuffle.fromValues(S, 0, 2, 4, 6, 8, 10, 12, 14, 0, 2, 4, 6, 8, 10, 12, 14);
+    private static final jdk.incubator.vector.VectorMask<Float> UPPER = jdk.incubator.vector.VectorMask.fromLong(S, 0xFF00L);
+
+    /**
+     * dst[d + x] = src[s + 2x] for x in [0, n): the even lanes of two vectors, each permuted, then
+     * blended (JDK 17 compiles this, unlike the two-vector rearrange, without allocating).
+     */
+    private static void evenLanes(float[] src, int s, float[] dst, int d, int n) {
+        if (n < L || s + 2 * n > src.length) {
+            for (int x = 0; x < n; x++) dst[d + x] = src[s + 2 * x];
+            return;
+        }
+        int last = n - L;
+        for (int xs = 0; xs < n; xs += L) {
+            int x = Math.min(xs, last); // the last vector overlaps the previous one
+            FloatVector lo = FloatVector.fromArray(S, src, s + 2 * x), hi = FloatVector.fromArray(S, src, s + 2 * x + L);
+            lo.rearrange(EVENS).blend(hi.rearrange(EVENS), UPPER).intoArray(dst, d + x);
         }
     }
 

@@ -49,7 +49,12 @@ class ConvolutionTest {
                 Arguments.of(10, 10, 3, 2, 10, 32, 18, Padding.SAME),
                 Arguments.of(9, 9, 3, 1, 9, 35, 50, Padding.explicit(1, 1)),
                 Arguments.of(9, 9, 5, 1, 9, 20, 37, Padding.explicit(2, 2)),
-                Arguments.of(5, 5, 3, 2, 5, 7, 9, Padding.explicit(1, 1)));
+                Arguments.of(5, 5, 3, 2, 5, 7, 9, Padding.explicit(1, 1)),
+                Arguments.of(16, 16, 3, 1, 16, 19, 19, Padding.explicit(1, 1)), // small maps: one long row
+                Arguments.of(16, 16, 3, 2, 16, 19, 19, Padding.explicit(1, 1)),
+                Arguments.of(8, 8, 3, 1, 8, 10, 7, Padding.SAME),
+                Arguments.of(8, 8, 3, 1, 8, 3, 3, Padding.SAME),                // too small for a vector
+                Arguments.of(6, 6, 3, 2, 6, 5, 6, Padding.SAME));
     }
 
     @ParameterizedTest
