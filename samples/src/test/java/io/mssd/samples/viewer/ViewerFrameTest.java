@@ -45,7 +45,7 @@ class ViewerFrameTest {
     @Test
     void showsDetectionsWhereTheDetectorSaysAndSlidersRefilter() throws Exception {
         if (GraphicsEnvironment.isHeadless()) {
-            System.err.println("SKIPPED viewer test: no display (headless); CI runs it under xvfb-run");
+            System.err.println("SKIPPED viewer test: no display (headless); .ci/run starts Xvfb for it");
         }
         Assumptions.assumeFalse(GraphicsEnvironment.isHeadless(), "no display");
         Path image = Path.of(ViewerFrameTest.class.getResource("/Megamind_f060.png").toURI());
