@@ -48,6 +48,32 @@ class GemmKernelTest {
     }
 
     @Test
+    void blocksOverAnyRowsAndColumnsGiveTheWholeProduct() {
+        // row ranges that cut the vector kernel's 6-row tiles, k over two k-blocks, column ranges
+        // with ragged tails: each block must give exactly what the whole product gives
+        int m = 29, n = 70, k = 300;
+        SplittableRandom rnd = new SplittableRandom(5);
+        float[] a = new float[m * k], b = new float[k * n], bias = new float[m];
+        for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextDouble(-1, 1);
+        for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextDouble(-1, 1);
+        for (int i = 0; i < m; i++) bias[i] = (float) rnd.nextDouble(-1, 1);
+        for (GemmKernel kernel : List.of(GemmKernel.fastest(), ScalarGemmKernel.INSTANCE)) {
+            float[] whole = new float[m * n], parts = new float[m * n];
+            kernel.multiply(m, n, k, a, 0, b, 0, whole, 0, bias, 0, Activation.RELU6, ComputePool.single());
+            int[] rows = {0, 4, 17, 29}, cols = {0, 40, 70};
+            for (int r = 0; r + 1 < rows.length; r++) {
+                for (int q = 0; q + 1 < cols.length; q++) {
+                    kernel.block(rows[r], rows[r + 1], cols[q], cols[q + 1], n, k, a, 0, b, 0, parts, 0, bias, 0,
+                            Activation.RELU6);
+                }
+            }
+            for (int i = 0; i < m * n; i++) {
+                assertTrue(whole[i] == parts[i], kernel.name() + ": element " + i + " " + parts[i] + " != " + whole[i]);
+            }
+        }
+    }
+
+    @Test
     void vectorKernelIsUsedWhenTheModuleIsPresent() {
         boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
         assertTrue(!module || GemmKernel.fastest().name().startsWith("vector"),
