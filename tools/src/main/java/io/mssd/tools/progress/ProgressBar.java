@@ -14,6 +14,7 @@ public final class ProgressBar {
     private long total;
     private long lastDraw;
     private boolean drawn;
+    private long lastPrinted = -1;
     /** Not a terminal (a log file, CI): a plain line every few seconds instead of redrawing one line. */
     private final boolean plain = System.console() == null;
 
@@ -34,6 +35,7 @@ public final class ProgressBar {
         lastDraw = now;
         if (plain) {
             out.println(line(done, (now - start) / 1e9));
+            lastPrinted = done;
             return;
         }
         out.print("\r" + line(done, (now - start) / 1e9) + "   ");
@@ -43,7 +45,7 @@ public final class ProgressBar {
 
     public void finish(long done) {
         if (plain) {
-            out.println(line(done, (System.nanoTime() - start) / 1e9));
+            if (done != lastPrinted) out.println(line(done, (System.nanoTime() - start) / 1e9));
             return;
         }
         lastDraw = 0;
