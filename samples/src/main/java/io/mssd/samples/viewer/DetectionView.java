@@ -2,6 +2,7 @@ package io.mssd.samples.viewer;
 
 import io.mssd.ssd.Detection;
 import io.mssd.ssd.box.Box;
+import io.mssd.tools.draw.TagLayout;
 
 import javax.swing.JComponent;
 import java.awt.BasicStroke;
@@ -13,6 +14,7 @@ import java.awt.Graphics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -80,16 +82,23 @@ final class DetectionView extends JComponent {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
         FontMetrics fm = g.getFontMetrics();
         g.setStroke(new BasicStroke(3));
+        List<TagLayout.Item> items = new ArrayList<>(detections.size());
+        List<String> texts = new ArrayList<>(detections.size());
         for (Detection d : detections) {
             int[] r = toView(d.box());
             g.setColor(colour(d));
             g.drawRect(r[0], r[1], r[2] - r[0], r[3] - r[1]);
             String text = String.format(Locale.ROOT, "%s %.2f", d.label(), d.score());
-            int tw = fm.stringWidth(text) + 6, th = fm.getHeight();
-            int ty = r[1] - th >= 0 ? r[1] - th : r[1];
-            g.fillRect(r[0] - 1, ty, tw, th);
+            texts.add(text);
+            items.add(new TagLayout.Item(r[0], r[1], r[2], r[3], fm.stringWidth(text) + 6, fm.getHeight()));
+        }
+        List<int[]> tags = TagLayout.place(items, getWidth(), getHeight());
+        for (int i = 0; i < tags.size(); i++) {
+            int[] tag = tags.get(i);
+            g.setColor(colour(detections.get(i)));
+            g.fillRect(tag[0], tag[1], tag[2], tag[3]);
             g.setColor(Color.BLACK);
-            g.drawString(text, r[0] + 2, ty + fm.getAscent());
+            g.drawString(texts.get(i), tag[0] + 3, tag[1] + fm.getAscent());
         }
     }
 }
