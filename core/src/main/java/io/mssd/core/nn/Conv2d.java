@@ -9,9 +9,12 @@ import io.mssd.core.tensor.Tensor;
 
 /**
  * General convolution (any kernel, stride, padding, groups) as im2col + GEMM per group:
- * the scratch buffer holds [(cin/groups)*kh*kw x OH*OW] patches of one group.
+ * the scratch buffer holds [(cin/groups)*kh*kw x OH*OW] patches of one group. Large maps are
+ * unfolded and multiplied a chunk of output pixels at a time, split over threads by chunk.
  */
 public final class Conv2d extends Convolution {
+    /** Output pixels unfolded and multiplied at a time on large maps: the patch chunk stays in L2. */
+    private static final int CHUNK = 512;
     private final GemmKernel gemm;
 
     public Conv2d(String name, ConvSpec spec, float[] weights, float[] bias, Activation activation) {
@@ -38,18 +41,35 @@ public final class Conv2d extends Convolution {
         int rows = cinG * spec.kh() * spec.kw();
         int padT = spec.padding().before(s.h(), spec.kh(), spec.stride(), true);
         int padL = spec.padding().before(s.w(), spec.kw(), spec.stride(), false);
-        int n = s.n();
+        int n = s.n(), plane = o.plane();
+        int chunks = (plane + CHUNK - 1) / CHUNK;
         ComputePool.RangeTask[] patches = new ComputePool.RangeTask[n * g];
         GemmTask[] products = new GemmTask[n * g];
+        ComputePool.RangeTask[] fused = new ComputePool.RangeTask[n * g];
         for (int b = 0; b < n; b++) {
             for (int gi = 0; gi < g; gi++) {
-                int inOff = (b * spec.cin() + gi * cinG) * s.plane();
-                patches[b * g + gi] = (r0, r1, w) -> Im2col.rows(r0, r1, in.data(), inOff, s.h(), s.w(),
+                int inOff = (b * spec.cin() + gi * cinG) * s.plane(), aOff = gi * coutG * rows;
+                int cOff = (b * spec.cout() + gi * coutG) * plane, biasOff = gi * coutG;
+                patches[b * g + gi] = (r0, r1, w) -> Im2col.fill(r0, r1, 0, plane, in.data(), inOff, s.h(), s.w(),
                         spec.kh(), spec.kw(), spec.stride(), padT, padL, o.h(), o.w(), scratch);
-                products[b * g + gi] = new GemmTask(gemm).bind(coutG, o.plane(), rows,
-                        weights, gi * coutG * rows, scratch, 0,
-                        out.data(), (b * spec.cout() + gi * coutG) * o.plane(), bias, gi * coutG, activation);
+                products[b * g + gi] = new GemmTask(gemm).bind(coutG, plane, rows, weights, aOff, scratch, 0,
+                        out.data(), cOff, bias, biasOff, activation);
+                // large maps: unfold a chunk of columns, multiply it while it is still in cache
+                fused[b * g + gi] = (c0, c1, w) -> {
+                    for (int ch = c0; ch < c1; ch++) {
+                        int j0 = ch * CHUNK, j1 = Math.min(plane, j0 + CHUNK);
+                        Im2col.fill(0, rows, j0, j1, in.data(), inOff, s.h(), s.w(), spec.kh(), spec.kw(), spec.stride(),
+                                padT, padL, o.h(), o.w(), scratch);
+                        gemm.block(0, coutG, j0, j1, plane, rows, weights, aOff, scratch, 0, out.data(), cOff, bias,
+                                biasOff, activation);
+                    }
+                };
             }
+        }
+        if (chunks >= 4) {
+            return pool -> {
+                for (ComputePool.RangeTask f : fused) pool.parallelFor(chunks, 1, f);
+            };
         }
         return pool -> {
             for (int i = 0; i < patches.length; i++) {

@@ -41,6 +41,8 @@ class ConvolutionTest {
                 Arguments.of(4, 6, 3, 1, 1, 10, 7, Padding.explicit(1, 1)),
                 Arguments.of(4, 6, 3, 2, 1, 11, 12, Padding.explicit(1, 1)),
                 Arguments.of(4, 6, 2, 2, 1, 9, 9, Padding.VALID),
+                Arguments.of(3, 8, 3, 2, 1, 97, 101, Padding.SAME),       // large maps: chunked im2col + GEMM
+                Arguments.of(4, 6, 3, 1, 1, 50, 47, Padding.explicit(1, 1)),
                 Arguments.of(7, 5, 1, 2, 1, 9, 14, Padding.SAME),         // 1x1 stride 2: general path
                 Arguments.of(37, 29, 1, 1, 1, 11, 13, Padding.SAME),      // pointwise
                 Arguments.of(70, 45, 1, 1, 1, 19, 31, Padding.VALID),     // pointwise, tails everywhere
