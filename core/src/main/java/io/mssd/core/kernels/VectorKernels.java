@@ -15,6 +15,10 @@ final class VectorKernels {
         return (DepthwiseKernel) instance("io.mssd.core.kernels.VectorDepthwiseKernel");
     }
 
+    static RequantizeKernel requantize() {
+        return (RequantizeKernel) instance("io.mssd.core.kernels.VectorRequantizeKernel");
+    }
+
     private static Object instance(String className) {
         try {
             return Class.forName(className).getField("INSTANCE").get(null);

@@ -1,6 +1,7 @@
 package io.mssd.core.nn;
 
 import io.mssd.core.kernels.ComputePool;
+import io.mssd.core.kernels.RequantizeKernel;
 import io.mssd.core.tensor.Tensor;
 
 /**
@@ -13,9 +14,16 @@ public final class Requantize extends ElementwiseLayer {
     private final double multiplier;
     private final int zeroPoint, lo, hi;
     private final float outScale;
+    private final RequantizeKernel kernel;
 
     public Requantize(String name, double multiplier, int zeroPoint, int lo, int hi, float outScale) {
+        this(name, multiplier, zeroPoint, lo, hi, outScale, RequantizeKernel.fastest());
+    }
+
+    public Requantize(String name, double multiplier, int zeroPoint, int lo, int hi, float outScale,
+                      RequantizeKernel kernel) {
         super(name);
+        this.kernel = kernel;
         if (!(multiplier > 0)) throw new IllegalArgumentException("layer " + name + ": multiplier must be > 0, got " + multiplier);
         if (lo > hi) throw new IllegalArgumentException("layer " + name + ": empty range [" + lo + ", " + hi + "]");
         this.multiplier = multiplier;
@@ -33,16 +41,10 @@ public final class Requantize extends ElementwiseLayer {
     @Override
     public Step bind(Tensor in, Tensor out, float[] scratch) {
         float[] x = in.data(), y = out.data();
-        // float arithmetic and an (int) cast keep the loop cheap; the product's rounding can only
+        // float arithmetic keeps the loop cheap (and vectorisable); the product's rounding can only
         // matter for an accumulator within ~1e-7 of a half step
         float m = (float) multiplier, qlo = lo - zeroPoint, qhi = hi - zeroPoint, s = outScale;
-        ComputePool.RangeTask task = (from, to, worker) -> {
-            for (int i = from; i < to; i++) {
-                float v = x[i] * m;
-                float r = (int) (v + Math.copySign(0.5f, v)); // round half away from zero
-                y[i] = Math.max(qlo, Math.min(qhi, r)) * s;
-            }
-        };
+        ComputePool.RangeTask task = (from, to, worker) -> kernel.apply(x, y, from, to, m, qlo, qhi, s);
         int n = in.size();
         return pool -> pool.parallelFor(n, 4096, task);
     }

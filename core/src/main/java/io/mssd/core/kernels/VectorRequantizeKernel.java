@@ -1,0 +1,36 @@
+package io.mssd.core.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Requantisation on the Vector API, bit for bit the scalar kernel's result. JDK 17 does not compile
+ * the float-to-int lane conversion (it allocates), so the rounding stays in floats:
+ * floor(a) for 0 <= a < 2^23 is a rounded by adding and subtracting 2^23, less one where that
+ * rounded up; larger values are whole numbers already (and clamped anyway).
+ */
+public final class VectorRequantizeKernel implements RequantizeKernel {
+    public static final VectorRequantizeKernel INSTANCE = new VectorRequantizeKernel();
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    private static final int L = 16;
+
+    private VectorRequantizeKernel() {}
+
+    @Override
+    public void apply(float[] x, float[] y, int from, int to, float m, float qlo, float qhi, float s) {
+        FloatVector mv = FloatVector.broadcast(S, m), lo = FloatVector.broadcast(S, qlo), hi = FloatVector.broadcast(S, qhi),
+                sv = FloatVector.broadcast(S, s), half = FloatVector.broadcast(S, 0.5f),
+                magic = FloatVector.broadcast(S, 8388608f), one = FloatVector.broadcast(S, 1f);
+        int i = from;
+        for (; i + L <= to; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i).mul(mv);
+            FloatVector a = v.abs().add(half); // |v| + 0.5, as v + copySign(0.5, v) in the scalar kernel
+            FloatVector f = a.add(magic).sub(magic);
+            FloatVector t = f.sub(one, f.compare(VectorOperators.GT, a)); // floor(a)
+            t.blend(t.neg(), v.compare(VectorOperators.LT, 0f)).max(lo).min(hi).mul(sv).intoArray(y, i);
+        }
+        ScalarRequantizeKernel.INSTANCE.apply(x, y, i, to, m, qlo, qhi, s);
+    }
+}
