@@ -1,5 +1,7 @@
 package io.mssd.ssd.head;
 
+import io.mssd.core.nn.Sigmoid;
+
 /**
  * The 8-bit grids of a quantised model's head tensors (concatenated box encodings, concatenated
  * class logits, scores), so that the float path rounds them as the integer model does.
@@ -17,6 +19,21 @@ public record OutputQuantization(float encodingScale, int encodingZeroPoint, flo
 
     public float score(float s) {
         return snap(s, scoreScale, scoreZeroPoint);
+    }
+
+    /** The 8-bit level (0..255) of a class logit. */
+    public int logitLevel(float x) {
+        return Math.max(0, Math.min(255, Math.round(x / logitScale) + logitZeroPoint));
+    }
+
+    /**
+     * The score of each logit level under the logistic, on the score grid: with 256 possible
+     * logits, decoding is a table look-up, equal to snapping, applying the logistic and snapping again.
+     */
+    public float[] logisticScores() {
+        float[] t = new float[256];
+        for (int q = 0; q < 256; q++) t[q] = score(Sigmoid.apply((q - logitZeroPoint) * logitScale));
+        return t;
     }
 
     /** The nearest value of the grid (scale, zero point, 0..255). */

@@ -73,11 +73,16 @@ public record SsdModel(String name, Network network, Shape inputShape, List<BoxP
         int n = anchors.count(), k = logitsPerAnchor, l = labels.size();
         float[] enc = new float[n * 4], logits = new float[n * k], boxes = new float[n * 4], scores = new float[n * l];
         MultiboxOutputs.gather(ws, predictors, k, enc, logits);
-        if (quantization != null) {
-            quantization.encodings(enc);
-            quantization.logits(logits);
-        }
+        if (quantization != null) quantization.encodings(enc);
         coder.decode(enc, anchors, boxes);
+        if (quantization != null && scoreFunction == ScoreFunction.SIGMOID) {
+            float[] table = quantization.logisticScores(); // 256 logit levels: look scores up
+            for (int i = 0; i < n; i++) {
+                for (int j = 0, src = i * k + labelOffset; j < l; j++) scores[i * l + j] = table[quantization.logitLevel(logits[src + j])];
+            }
+            return new RawDetections(boxes, scores, n, l, mapping);
+        }
+        if (quantization != null) quantization.logits(logits);
         for (int i = 0; i < n; i++) {
             scoreFunction.apply(logits, i * k, scoreFunction == ScoreFunction.SOFTMAX ? k : labelOffset + l);
             System.arraycopy(logits, i * k + labelOffset, scores, i * l, l);
