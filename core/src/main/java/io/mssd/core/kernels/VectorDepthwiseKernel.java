@@ -1,6 +1,8 @@
 package io.mssd.core.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -94,11 +96,8 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
                 continue;
             }
             for (int oy = 0; oy < oh; oy++) {
-                int s = oy * stride * wp;
-                {
-                    row(p, s, wp, full, weights, ch * 9, b, act, p, tmp);
-                    evenLanes(p, tmp, out, o + oy * ow, ow);
-                }
+                row(p, oy * stride * wp, wp, full, weights, ch * 9, b, act, p, tmp);
+                evenLanes(p, tmp, out, o + oy * ow, ow);
             }
         }
     }
@@ -121,17 +120,16 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
         int last = n - L;
         for (int xs = 0; xs < n; xs += L) {
             int x = Math.min(xs, last); // the last vector overlaps the previous one: same values again
-            // three independent chains, one per kernel row: FMA latency, not throughput, bounds one chain
-            FloatVector a0 = FloatVector.fromArray(S, p, s0 + x).fma(w0, bv);
-            FloatVector a1 = FloatVector.fromArray(S, p, s0 + st0 + x).mul(w3);
-            FloatVector a2 = FloatVector.fromArray(S, p, s0 + 2 * st0 + x).mul(w6);
-            a0 = FloatVector.fromArray(S, p, s1 + x).fma(w1, a0);
-            a1 = FloatVector.fromArray(S, p, s1 + st1 + x).fma(w4, a1);
-            a2 = FloatVector.fromArray(S, p, s1 + 2 * st1 + x).fma(w7, a2);
-            a0 = FloatVector.fromArray(S, p, s2 + x).fma(w2, a0);
-            a1 = FloatVector.fromArray(S, p, s2 + st2 + x).fma(w5, a1);
-            a2 = FloatVector.fromArray(S, p, s2 + 2 * st2 + x).fma(w8, a2);
-            FloatVector acc = a0.add(a1).add(a2);
+            // bias, then the taps row by row, one fma each: the order rowPair and narrowRows use too
+            FloatVector acc = FloatVector.fromArray(S, p, s0 + x).fma(w0, bv);
+            acc = FloatVector.fromArray(S, p, s1 + x).fma(w1, acc);
+            acc = FloatVector.fromArray(S, p, s2 + x).fma(w2, acc);
+            acc = FloatVector.fromArray(S, p, s0 + st0 + x).fma(w3, acc);
+            acc = FloatVector.fromArray(S, p, s1 + st1 + x).fma(w4, acc);
+            acc = FloatVector.fromArray(S, p, s2 + st2 + x).fma(w5, acc);
+            acc = FloatVector.fromArray(S, p, s0 + 2 * st0 + x).fma(w6, acc);
+            acc = FloatVector.fromArray(S, p, s1 + 2 * st1 + x).fma(w7, acc);
+            acc = FloatVector.fromArray(S, p, s2 + 2 * st2 + x).fma(w8, acc);
             if (clamp) acc = acc.max(lo).min(hi);
             acc.intoArray(out, o + x);
         }
@@ -154,20 +152,19 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
         int last = n - L, r0 = s, r1 = s + step, r2 = s + 2 * step, r3 = s + 3 * step;
         for (int xs = 0; xs < n; xs += L) {
             int x = Math.min(xs, last); // the last vector overlaps the previous one: same values again
+            // each output in row()'s order; the two middle input rows are loaded once for both
+            FloatVector top = FloatVector.fromArray(S, p, r0 + x).fma(w0, bv);
+            top = FloatVector.fromArray(S, p, r0 + x + 1).fma(w1, top);
+            top = FloatVector.fromArray(S, p, r0 + x + 2).fma(w2, top);
             FloatVector i0 = FloatVector.fromArray(S, p, r1 + x), i1 = FloatVector.fromArray(S, p, r1 + x + 1),
                     i2 = FloatVector.fromArray(S, p, r1 + x + 2);
-            FloatVector top = i0.fma(w3, bv).add(i1.mul(w4)).add(i2.mul(w5));
-            FloatVector bot = i0.fma(w0, bv).add(i1.mul(w1)).add(i2.mul(w2));
+            top = i2.fma(w5, i1.fma(w4, i0.fma(w3, top)));
+            FloatVector bot = i2.fma(w2, i1.fma(w1, i0.fma(w0, bv)));
             i0 = FloatVector.fromArray(S, p, r2 + x);
             i1 = FloatVector.fromArray(S, p, r2 + x + 1);
             i2 = FloatVector.fromArray(S, p, r2 + x + 2);
-            top = i0.fma(w6, top).add(i1.mul(w7)).add(i2.mul(w8));
-            bot = i0.fma(w3, bot);
-            bot = i1.fma(w4, bot);
-            bot = i2.fma(w5, bot);
-            top = FloatVector.fromArray(S, p, r0 + x).fma(w0, top);
-            top = FloatVector.fromArray(S, p, r0 + x + 1).fma(w1, top);
-            top = FloatVector.fromArray(S, p, r0 + x + 2).fma(w2, top);
+            top = i2.fma(w8, i1.fma(w7, i0.fma(w6, top)));
+            bot = i2.fma(w5, i1.fma(w4, i0.fma(w3, bot)));
             bot = FloatVector.fromArray(S, p, r3 + x).fma(w6, bot);
             bot = FloatVector.fromArray(S, p, r3 + x + 1).fma(w7, bot);
             bot = FloatVector.fromArray(S, p, r3 + x + 2).fma(w8, bot);
@@ -180,9 +177,9 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
         }
     }
 
-    private static final jdk.incubator.vector.VectorShuffle<Float> EVENS =
-            jdk.incubator.vector.VectorShuffle.fromValues(S, 0, 2, 4, 6, 8, 10, 12, 14, 0, 2, 4, 6, 8, 10, 12, 14);
-    private static final jdk.incubator.vector.VectorMask<Float> UPPER = jdk.incubator.vector.VectorMask.fromLong(S, 0xFF00L);
+    private static final VectorShuffle<Float> EVENS =
+            VectorShuffle.fromValues(S, 0, 2, 4, 6, 8, 10, 12, 14, 0, 2, 4, 6, 8, 10, 12, 14);
+    private static final VectorMask<Float> UPPER = VectorMask.fromLong(S, 0xFF00L);
 
     /**
      * dst[d + x] = src[s + 2x] for x in [0, n): the even lanes of two vectors, each permuted, then
@@ -210,9 +207,15 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
             int r0 = oy * stride * wp, r1 = r0 + wp, r2 = r1 + wp;
             for (int ox = 0; ox < ow; ox++) {
                 int x = ox * stride;
-                float s = bias + w0 * p[r0 + x] + w1 * p[r0 + x + 1] + w2 * p[r0 + x + 2]
-                        + w3 * p[r1 + x] + w4 * p[r1 + x + 1] + w5 * p[r1 + x + 2]
-                        + w6 * p[r2 + x] + w7 * p[r2 + x + 1] + w8 * p[r2 + x + 2];
+                float s = Math.fma(p[r0 + x], w0, bias); // the vector paths' order, lane by lane
+                s = Math.fma(p[r0 + x + 1], w1, s);
+                s = Math.fma(p[r0 + x + 2], w2, s);
+                s = Math.fma(p[r1 + x], w3, s);
+                s = Math.fma(p[r1 + x + 1], w4, s);
+                s = Math.fma(p[r1 + x + 2], w5, s);
+                s = Math.fma(p[r2 + x], w6, s);
+                s = Math.fma(p[r2 + x + 1], w7, s);
+                s = Math.fma(p[r2 + x + 2], w8, s);
                 out[o + oy * ow + ox] = act.apply(s);
             }
         }

@@ -14,16 +14,10 @@ public final class Requantize extends ElementwiseLayer {
     private final double multiplier;
     private final int zeroPoint, lo, hi;
     private final float outScale;
-    private final RequantizeKernel kernel;
+    private final RequantizeKernel kernel = RequantizeKernel.fastest();
 
     public Requantize(String name, double multiplier, int zeroPoint, int lo, int hi, float outScale) {
-        this(name, multiplier, zeroPoint, lo, hi, outScale, RequantizeKernel.fastest());
-    }
-
-    public Requantize(String name, double multiplier, int zeroPoint, int lo, int hi, float outScale,
-                      RequantizeKernel kernel) {
         super(name);
-        this.kernel = kernel;
         if (!(multiplier > 0)) throw new IllegalArgumentException("layer " + name + ": multiplier must be > 0, got " + multiplier);
         if (lo > hi) throw new IllegalArgumentException("layer " + name + ": empty range [" + lo + ", " + hi + "]");
         this.multiplier = multiplier;
