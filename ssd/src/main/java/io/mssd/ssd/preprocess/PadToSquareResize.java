@@ -32,27 +32,38 @@ public final class PadToSquareResize implements Preprocessor {
             x1[x] = Math.min(side - 1, (int) Math.ceil(src));
             fx[x] = src - x0[x];
         }
+        // TF's arithmetic, by rows: each output row interpolates two source rows horizontally (in
+        // double), then between them; the same operations, in the same order, as pixel by pixel
+        double[] top = new double[outW * 3], bottom = new double[outW * 3];
+        int p0 = norm.bgr() ? 2 * plane : 0, p2 = norm.bgr() ? 0 : 2 * plane; // plane of channel 0 and 2
         for (int y = 0; y < outH; y++) {
             double srcY = ratioY * y;
             int y0 = (int) Math.floor(srcY), y1 = Math.min(side - 1, (int) Math.ceil(srcY));
             double fy = srcY - y0;
-            for (int x = 0; x < outW; x++) {
-                for (int c = 0; c < 3; c++) {
-                    double tl = sample(px, w, h, x0[x], y0, c), tr = sample(px, w, h, x1[x], y0, c);
-                    double bl = sample(px, w, h, x0[x], y1, c), br = sample(px, w, h, x1[x], y1, c);
-                    double top = tl + (tr - tl) * fx[x];
-                    double bottom = bl + (br - bl) * fx[x];
-                    float v = (float) (top + (bottom - top) * fy);
-                    int ch = norm.bgr() ? 2 - c : c;
-                    dst[ch * plane + y * outW + x] = norm.apply(v);
-                }
+            horizontal(px, w, h, y0, x0, x1, fx, top);
+            horizontal(px, w, h, y1, x0, x1, fx, bottom);
+            for (int x = 0, o = y * outW, i = 0; x < outW; x++, o++, i += 3) {
+                dst[p0 + o] = norm.apply((float) (top[i] + (bottom[i] - top[i]) * fy));
+                dst[plane + o] = norm.apply((float) (top[i + 1] + (bottom[i + 1] - top[i + 1]) * fy));
+                dst[p2 + o] = norm.apply((float) (top[i + 2] + (bottom[i + 2] - top[i + 2]) * fy));
             }
         }
         return new FrameMapping(side, side, w, h);
     }
 
-    private static double sample(byte[] px, int w, int h, int x, int y, int c) {
-        if (x >= w || y >= h) return 0; // the zero padding
-        return px[(y * w + x) * 3 + c] & 0xff;
+    /** Source row y interpolated at every output column: left + (right - left) * fx, zeros past the image. */
+    private static void horizontal(byte[] px, int w, int h, int y, int[] x0, int[] x1, double[] fx, double[] row) {
+        if (y >= h) {
+            java.util.Arrays.fill(row, 0);
+            return;
+        }
+        int base = y * w * 3;
+        for (int x = 0, i = 0; x < x0.length; x++, i += 3) {
+            int l = x0[x] < w ? base + x0[x] * 3 : -1, r = x1[x] < w ? base + x1[x] * 3 : -1;
+            for (int c = 0; c < 3; c++) {
+                double left = l < 0 ? 0 : px[l + c] & 0xff, right = r < 0 ? 0 : px[r + c] & 0xff;
+                row[i + c] = left + (right - left) * fx[x];
+            }
+        }
     }
 }
