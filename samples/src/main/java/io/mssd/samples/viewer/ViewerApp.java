@@ -14,11 +14,23 @@ import java.util.OptionalInt;
 public final class ViewerApp {
     private ViewerApp() {}
 
+    /** Why no window can be opened here (headless, or a display that does not answer), or null. */
+    static String displayProblem() {
+        if (GraphicsEnvironment.isHeadless()) return "no display (headless)";
+        try {
+            GraphicsEnvironment.getLocalGraphicsEnvironment().getScreenDevices();
+            return null;
+        } catch (java.awt.AWTError | java.awt.HeadlessException e) {
+            return "display " + System.getenv("DISPLAY") + " cannot be opened";
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         OptionalInt code = VectorModuleLauncher.relaunchIfNeeded(ViewerApp.class, args);
         if (code.isPresent()) System.exit(code.getAsInt());
-        if (GraphicsEnvironment.isHeadless()) {
-            System.err.println("mssd viewer: error: no display (set DISPLAY, or run under xvfb-run)");
+        String noDisplay = displayProblem();
+        if (noDisplay != null) {
+            System.err.println("mssd viewer: error: " + noDisplay + " (set DISPLAY to a running X server, or run under xvfb-run)");
             System.exit(2);
         }
         Detector detector = Detector.load(ModelZoo.DEFAULT);

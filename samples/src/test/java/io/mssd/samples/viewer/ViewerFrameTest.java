@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import javax.imageio.ImageIO;
 import javax.swing.SwingUtilities;
 import java.awt.Color;
-import java.awt.GraphicsEnvironment;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,17 +36,6 @@ class ViewerFrameTest {
         return r.get();
     }
 
-    /** Why no window can be opened here (headless, or a display that does not answer), or null. */
-    static String displayProblem() {
-        if (GraphicsEnvironment.isHeadless()) return "no display (headless)";
-        try {
-            GraphicsEnvironment.getLocalGraphicsEnvironment().getScreenDevices();
-            return null;
-        } catch (java.awt.AWTError | java.awt.HeadlessException e) {
-            return "display " + System.getenv("DISPLAY") + " cannot be opened (" + e.getMessage() + ")";
-        }
-    }
-
     static boolean near(int rgb, Color c) {
         Color p = new Color(rgb);
         return Math.abs(p.getRed() - c.getRed()) < 40 && Math.abs(p.getGreen() - c.getGreen()) < 40 && Math.abs(p.getBlue() - c.getBlue()) < 40;
@@ -55,7 +43,7 @@ class ViewerFrameTest {
 
     @Test
     void showsDetectionsWhereTheDetectorSaysAndSlidersRefilter() throws Exception {
-        String noDisplay = displayProblem();
+        String noDisplay = ViewerApp.displayProblem();
         if (noDisplay != null) System.err.println("SKIPPED viewer test: " + noDisplay + "; .ci/run starts Xvfb for it");
         Assumptions.assumeTrue(noDisplay == null, noDisplay);
         Path image = Path.of(ViewerFrameTest.class.getResource("/Megamind_f060.png").toURI());
