@@ -168,5 +168,9 @@ class TfliteVsArmNnTest {
             io.mssd.ssd.model.TfliteSsdImporter.load("cut", m, null);
         });
         assertTrue(e.getMessage().contains("cut.tflite"), e.getMessage());
+        // cut inside the tables themselves: offsets point past the end
+        e = assertThrows(ModelFormatException.class, () -> TfliteModel.parse(java.util.Arrays.copyOf(bytes, 100_000), "head.tflite"));
+        assertTrue(e.getMessage().contains("head.tflite") && e.getMessage().contains("past the end of the 100000-byte file"),
+                e.getMessage());
     }
 }

@@ -152,7 +152,9 @@ public final class TfliteModel {
             return new TfliteModel(file, tensors, ops, g.ints(1), g.ints(2));
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             if (e instanceof ModelFormatException mfe) throw mfe;
-            throw new ModelFormatException(file, null, "truncated or corrupt flatbuffer (" + e.getMessage() + ")");
+            String why = e instanceof IndexOutOfBoundsException
+                    ? "a table or vector lies past the end of the " + bytes.length + "-byte file" : e.getMessage();
+            throw new ModelFormatException(file, null, "truncated or corrupt flatbuffer: " + why);
         }
     }
 
