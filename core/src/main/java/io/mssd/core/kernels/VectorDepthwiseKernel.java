@@ -108,7 +108,7 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
      */
     private static void row(float[] p, int s, int step, int n, float[] wt, int wo, float bias, Activation act,
                             float[] out, int o) {
-        int s0 = s, s1 = s + 1, s2 = s + 2, st0 = step, st1 = step, st2 = step;
+        int s0 = s, s1 = s + 1, s2 = s + 2;
         FloatVector w0 = FloatVector.broadcast(S, wt[wo]), w1 = FloatVector.broadcast(S, wt[wo + 1]),
                 w2 = FloatVector.broadcast(S, wt[wo + 2]), w3 = FloatVector.broadcast(S, wt[wo + 3]),
                 w4 = FloatVector.broadcast(S, wt[wo + 4]), w5 = FloatVector.broadcast(S, wt[wo + 5]),
@@ -124,12 +124,12 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
             FloatVector acc = FloatVector.fromArray(S, p, s0 + x).fma(w0, bv);
             acc = FloatVector.fromArray(S, p, s1 + x).fma(w1, acc);
             acc = FloatVector.fromArray(S, p, s2 + x).fma(w2, acc);
-            acc = FloatVector.fromArray(S, p, s0 + st0 + x).fma(w3, acc);
-            acc = FloatVector.fromArray(S, p, s1 + st1 + x).fma(w4, acc);
-            acc = FloatVector.fromArray(S, p, s2 + st2 + x).fma(w5, acc);
-            acc = FloatVector.fromArray(S, p, s0 + 2 * st0 + x).fma(w6, acc);
-            acc = FloatVector.fromArray(S, p, s1 + 2 * st1 + x).fma(w7, acc);
-            acc = FloatVector.fromArray(S, p, s2 + 2 * st2 + x).fma(w8, acc);
+            acc = FloatVector.fromArray(S, p, s0 + step + x).fma(w3, acc);
+            acc = FloatVector.fromArray(S, p, s1 + step + x).fma(w4, acc);
+            acc = FloatVector.fromArray(S, p, s2 + step + x).fma(w5, acc);
+            acc = FloatVector.fromArray(S, p, s0 + 2 * step + x).fma(w6, acc);
+            acc = FloatVector.fromArray(S, p, s1 + 2 * step + x).fma(w7, acc);
+            acc = FloatVector.fromArray(S, p, s2 + 2 * step + x).fma(w8, acc);
             if (clamp) acc = acc.max(lo).min(hi);
             acc.intoArray(out, o + x);
         }
