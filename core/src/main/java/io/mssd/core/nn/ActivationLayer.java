@@ -12,6 +12,10 @@ public final class ActivationLayer extends ElementwiseLayer {
         this.activation = activation;
     }
 
+    public Activation activation() {
+        return activation;
+    }
+
     @Override
     public String type() {
         return activation.name().toLowerCase();

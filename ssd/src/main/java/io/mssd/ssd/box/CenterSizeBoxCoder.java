@@ -33,6 +33,41 @@ public final class CenterSizeBoxCoder implements BoxCoder {
         return new CenterSizeBoxCoder(1 / vy, 1 / vx, 1 / vh, 1 / vw, Order.XYWH);
     }
 
+    public float yScale() {
+        return yScale;
+    }
+
+    public float xScale() {
+        return xScale;
+    }
+
+    public float hScale() {
+        return hScale;
+    }
+
+    public float wScale() {
+        return wScale;
+    }
+
+    public Order order() {
+        return order;
+    }
+
+    @Override
+    public void encode(double x1, double y1, double x2, double y2, Anchors anchors, int anchor, float[] out, int off) {
+        float[] a = anchors.centerSize();
+        int o = anchor * 4;
+        double acy = a[o], acx = a[o + 1], ah = a[o + 2], aw = a[o + 3];
+        double h = y2 - y1, w = x2 - x1, cy = y1 + h / 2, cx = x1 + w / 2;
+        double ty = (cy - acy) / ah * yScale, tx = (cx - acx) / aw * xScale;
+        double th = Math.log(h / ah) * hScale, tw = Math.log(w / aw) * wScale;
+        if (order == Order.YXHW) {
+            out[off] = (float) ty; out[off + 1] = (float) tx; out[off + 2] = (float) th; out[off + 3] = (float) tw;
+        } else {
+            out[off] = (float) tx; out[off + 1] = (float) ty; out[off + 2] = (float) tw; out[off + 3] = (float) th;
+        }
+    }
+
     @Override
     public void decode(float[] enc, Anchors anchors, float[] boxes) {
         int n = anchors.count();

@@ -25,9 +25,15 @@ public final class MultiboxOutputs {
     /** Fills encodings [N x 4] and logits [N x K]. */
     public static void gather(Workspace ws, List<BoxPredictor> predictors, int logitsPerAnchor,
                               float[] encodings, float[] logits) {
+        gather(ws::output, predictors, logitsPerAnchor, encodings, logits);
+    }
+
+    /** The same from any source of layer outputs (a training pass). */
+    public static void gather(java.util.function.Function<String, Tensor> outputs, List<BoxPredictor> predictors,
+                              int logitsPerAnchor, float[] encodings, float[] logits) {
         int anchor = 0;
         for (BoxPredictor p : predictors) {
-            Tensor box = ws.output(p.boxLayer()), cls = ws.output(p.classLayer());
+            Tensor box = outputs.apply(p.boxLayer()), cls = outputs.apply(p.classLayer());
             int hw = box.shape().plane(), a = p.anchorsPerCell();
             float[] b = box.data(), c = cls.data();
             for (int cell = 0; cell < hw; cell++) {
@@ -35,6 +41,27 @@ public final class MultiboxOutputs {
                     for (int j = 0; j < 4; j++) encodings[anchor * 4 + j] = b[(k * 4 + j) * hw + cell];
                     for (int j = 0; j < logitsPerAnchor; j++) {
                         logits[anchor * logitsPerAnchor + j] = c[(k * logitsPerAnchor + j) * hw + cell];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The adjoint of {@link #gather}: adds per-anchor gradients dEnc [N x 4] and dLogits [N x K] into
+     * the predictor layers' output gradients (the backward pass of the head's reshape and concatenation).
+     */
+    public static void scatter(java.util.function.Function<String, float[]> outputGrads, java.util.function.ToIntFunction<String> planes,
+                               List<BoxPredictor> predictors, int logitsPerAnchor, float[] dEnc, float[] dLogits) {
+        int anchor = 0;
+        for (BoxPredictor p : predictors) {
+            float[] b = outputGrads.apply(p.boxLayer()), c = outputGrads.apply(p.classLayer());
+            int hw = planes.applyAsInt(p.boxLayer()), a = p.anchorsPerCell();
+            for (int cell = 0; cell < hw; cell++) {
+                for (int k = 0; k < a; k++, anchor++) {
+                    for (int j = 0; j < 4; j++) b[(k * 4 + j) * hw + cell] += dEnc[anchor * 4 + j];
+                    for (int j = 0; j < logitsPerAnchor; j++) {
+                        c[(k * logitsPerAnchor + j) * hw + cell] += dLogits[anchor * logitsPerAnchor + j];
                     }
                 }
             }

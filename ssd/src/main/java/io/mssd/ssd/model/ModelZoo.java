@@ -75,6 +75,20 @@ public final class ModelZoo {
                 + ") and no such file");
     }
 
+    /**
+     * A model as float, for training and export: a quantised tflite: model becomes the float model its
+     * dequantised weights define ({@link TfliteSsdImporter#loadFloat}); other models are float already.
+     */
+    public static SsdModel loadFloat(String spec, Path labels) throws IOException {
+        if (spec.startsWith("tflite:")) {
+            Path file = Path.of(spec.substring("tflite:".length()).strip());
+            Path map = labels != null ? labels : file.resolveSibling("labelmap.txt");
+            List<String> names = Files.isRegularFile(map) ? labelMap(map) : (labels != null ? labelMap(labels) : null);
+            return TfliteSsdImporter.loadFloat(file.getFileName().toString(), io.mssd.core.io.tflite.TfliteModel.read(file), names);
+        }
+        return load(spec, labels);
+    }
+
     /** A TensorFlow label map: one name a line; a leading "???" (the background slot) is dropped. */
     static List<String> labelMap(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": no such label file");

@@ -21,16 +21,35 @@ import java.util.List;
  * Everything that makes a network an SSD detector: the network (backbone, extra layers, predictor
  * convolutions), which layers are the predictors, anchors, box coder, score function, labels,
  * preprocessing, post-processing (strategy, Caffe's per-class top_k before NMS; 0 = none), default
- * thresholds, and for quantised models the 8-bit grids of the head tensors (else null). Immutable;
- * importers build it.
+ * thresholds, for quantised models the 8-bit grids of the head tensors (else null), and the source
+ * file's name of each weight (key "layer/weights" or "layer/bias"). Importers build it.
  */
 public record SsdModel(String name, Network network, Shape inputShape, List<BoxPredictor> predictors,
                        Anchors anchors, BoxCoder coder, ScoreFunction scoreFunction, int logitsPerAnchor,
                        int labelOffset, List<String> labels, Preprocessor preprocessor,
                        PostProcessor.Strategy nmsStrategy, int preNmsTopK, DetectorOptions defaults,
-                       OutputQuantization quantization) {
+                       OutputQuantization quantization, java.util.Map<String, String> sourceNames) {
+
+    /** A model whose weights need no source names (each is called after its layer). */
+    public SsdModel(String name, Network network, Shape inputShape, List<BoxPredictor> predictors,
+                    Anchors anchors, BoxCoder coder, ScoreFunction scoreFunction, int logitsPerAnchor,
+                    int labelOffset, List<String> labels, Preprocessor preprocessor,
+                    PostProcessor.Strategy nmsStrategy, int preNmsTopK, DetectorOptions defaults,
+                    OutputQuantization quantization) {
+        this(name, network, inputShape, predictors, anchors, coder, scoreFunction, logitsPerAnchor, labelOffset, labels,
+                preprocessor, nmsStrategy, preNmsTopK, defaults, quantization, java.util.Map.of());
+    }
+
+    /**
+     * The name a weight had in its source file (TFLite tensor, Caffe layer, TF.js weight), for
+     * tracing; {@code kind} is "weights" or "bias". Falls back to "layer/kind".
+     */
+    public String sourceName(String layer, String kind) {
+        return sourceNames.getOrDefault(layer + "/" + kind, layer + "/" + kind);
+    }
 
     public SsdModel {
+        sourceNames = java.util.Map.copyOf(sourceNames);
         predictors = List.copyOf(predictors);
         labels = List.copyOf(labels);
         if (labelOffset + labels.size() > logitsPerAnchor) {
@@ -62,6 +81,12 @@ public record SsdModel(String name, Network network, Shape inputShape, List<BoxP
             s.add(p.classLayer());
         }
         return s;
+    }
+
+    /** The same model fed by another preprocessing (e.g. a reference implementation's resize in a test). */
+    public SsdModel withPreprocessor(Preprocessor p) {
+        return new SsdModel(name, network, inputShape, predictors, anchors, coder, scoreFunction, logitsPerAnchor, labelOffset,
+                labels, p, nmsStrategy, preNmsTopK, defaults, quantization, sourceNames);
     }
 
     public int anchorCount() {

@@ -39,14 +39,28 @@ public final class TfliteSsdImporter {
 
     private final TfliteModel m;
     private final String file;
+    /** Float model: weights dequantised (real = scale * (q - zero point)), no requantisation. */
+    private final boolean dequantize;
+    private final Map<String, String> sourceNames = new java.util.LinkedHashMap<>();
 
-    private TfliteSsdImporter(TfliteModel m) {
+    private TfliteSsdImporter(TfliteModel m, boolean dequantize) {
         this.m = m;
         this.file = m.file();
+        this.dequantize = dequantize;
     }
 
     public static SsdModel load(String name, TfliteModel model, List<String> labels) {
-        return new TfliteSsdImporter(model).build(name, labels);
+        return new TfliteSsdImporter(model, false).build(name, labels);
+    }
+
+    /**
+     * The float model the quantised file's weights define: weights scale * (q - zero point), biases
+     * int32 * s_in * s_w, input (q - zero point) * s_in, ReLU6 where the uint8 output range is
+     * [0, 6] (the backbone's clamp lives there, not in a fused activation), head outputs unclamped.
+     * This is the model that training and export start from; each weight keeps its TFLite tensor name.
+     */
+    public static SsdModel loadFloat(String name, TfliteModel model, List<String> labels) {
+        return new TfliteSsdImporter(model, true).build(name, labels);
     }
 
     private ModelFormatException error(TfliteModel.Operator op, String problem) {
@@ -79,7 +93,7 @@ public final class TfliteSsdImporter {
             throw new ModelFormatException(file, "input '" + input.name() + "'", "expected a uint8 input with quantisation (a quantised model)");
         }
         // activations travel as integers q - zero_point, so that convolutions sum exactly what the integer model sums
-        Normalization norm = new Normalization(iq.zeroPoint(), 1f, false);
+        Normalization norm = new Normalization(iq.zeroPoint(), dequantize ? iq.scale() : 1f, false);
 
         Network.Builder nb = Network.builder();
         Map<Integer, String> node = new HashMap<>(); // tensor -> node producing it ("" = network input)
@@ -120,6 +134,7 @@ public final class TfliteSsdImporter {
                     ConvSpec spec;
                     float[] weights;
                     float[] src = integerWeights(w, wq);
+                    if (dequantize) for (int i = 0; i < src.length; i++) src[i] *= wq.scale();
                     if (dw) {
                         if (ws[0] != 1 || ws[3] != cin) throw error(op, "depthwise filter shape " + java.util.Arrays.toString(ws) + " does not fit " + cin + " channels");
                         spec = new ConvSpec(cin, cin, ws[1], ws[2], strideH, cin, pad);
@@ -143,6 +158,10 @@ public final class TfliteSsdImporter {
                         if (bt.type() != TfliteModel.INT32 || bt.data() == null) throw error(op, "expected an int32 constant bias");
                         bias = new float[bt.count()];
                         for (int i = 0; i < bias.length; i++) bias[i] = bt.data().getInt(i * 4); // in units of s_in * s_w
+                        if (dequantize) {
+                            float bs = (float) ((double) inq.scale() * wq.scale());
+                            for (int i = 0; i < bias.length; i++) bias[i] *= bs;
+                        }
                     }
                     if (bias != null && bias.length != spec.cout()) throw error(op, "bias has " + bias.length + " values, expected " + spec.cout());
                     int zp = (int) oq.zeroPoint();
@@ -156,13 +175,25 @@ public final class TfliteSsdImporter {
                         }
                         default -> throw error(op, "fused activation " + act + " is not supported");
                     }
+                    // predictor outputs (read by RESHAPE, not by another convolution) leave as real values
+                    boolean head = isReadOnlyByReshape(op.outputs()[0]);
+                    String result = shortName(out.name());
+                    if (dequantize) {
+                        Activation fa = head ? Activation.NONE : floatActivation(act, oq, op);
+                        Convolution conv = Convolution.of(result, spec, weights, bias, fa);
+                        if (from.isEmpty()) nb.addFromInput(conv);
+                        else nb.add(conv, from);
+                        sourceNames.put(result + "/weights", w.name());
+                        if (bias != null) sourceNames.put(result + "/bias", m.tensor(op.inputs()[2]).name());
+                        node.put(out.index(), result);
+                        channels.put(result, spec.cout());
+                        grid.put(result, oq);
+                        continue;
+                    }
                     String convName = shortName(out.name()) + ":conv";
                     Convolution conv = Convolution.of(convName, spec, weights, bias, Activation.NONE);
                     if (from.isEmpty()) nb.addFromInput(conv);
                     else nb.add(conv, from);
-                    // predictor outputs (read by RESHAPE, not by another convolution) leave as real values
-                    boolean head = isReadOnlyByReshape(op.outputs()[0]);
-                    String result = shortName(out.name());
                     nb.add(new Requantize(result, (double) inq.scale() * wq.scale() / oq.scale(), zp, lo, hi, head ? oq.scale() : 1f), convName);
                     node.put(out.index(), result);
                     channels.put(result, spec.cout());
@@ -206,7 +237,7 @@ public final class TfliteSsdImporter {
             int anchors = bs.c() / 4;
             if (cs.c() % anchors != 0) throw error(post, "predictor " + i + ": " + cs.c() + " class channels for " + anchors + " anchors");
             logitsPerAnchor = cs.c() / anchors;
-            int in = net.nodes().get(net.indexOf(box.endsWith(":conv") ? box : box + ":conv")).input();
+            int in = net.nodes().get(net.indexOf(dequantize || box.endsWith(":conv") ? box : box + ":conv")).input();
             String feature = in < 0 ? "input" : net.nodes().get(in).layer().name();
             predictors.add(new BoxPredictor(feature, box, cls, anchors));
         }
@@ -222,6 +253,14 @@ public final class TfliteSsdImporter {
         }
         names = names.subList(0, numClasses);
         OutputQuantization oq = null;
+        if (dequantize) {
+            float iou = (float) num(opt, "nms_iou_threshold", post);
+            return new SsdModel(name, net, inShape, predictors, anchors,
+                    CenterSizeBoxCoder.tensorflow((float) num(opt, "y_scale", post), (float) num(opt, "x_scale", post),
+                            (float) num(opt, "h_scale", post), (float) num(opt, "w_scale", post)),
+                    ScoreFunction.SIGMOID, logitsPerAnchor, 1, names, new StretchResize(norm), PostProcessor.Strategy.BEST_CLASS, 0,
+                    new DetectorOptions(0.5f, iou, (int) num(opt, "max_detections", post)), null, sourceNames);
+        }
         TfliteModel.Quantization bq = m.tensor(boxConcat).quantization(), lq = m.tensor(clsConcat).quantization(),
                 sq = m.tensor(scoresTensor).quantization();
         if (bq != null && lq != null && sq != null && m.tensor(scoresTensor).type() == TfliteModel.UINT8) {
@@ -235,6 +274,17 @@ public final class TfliteSsdImporter {
                         (float) num(opt, "h_scale", post), (float) num(opt, "w_scale", post)),
                 ScoreFunction.SIGMOID, logitsPerAnchor, 1, names, new StretchResize(norm), PostProcessor.Strategy.BEST_CLASS, 0,
                 defaults, oq);
+    }
+
+    /**
+     * The float activation of a convolution: the fused one, else the clamp its uint8 output range
+     * implies (a range starting at 0 clamps below; one ending at 6 is ReLU6).
+     */
+    private Activation floatActivation(int fused, TfliteModel.Quantization oq, TfliteModel.Operator op) {
+        if (fused == 3) return Activation.RELU6;
+        float lo = oq.scale() * (0 - oq.zeroPoint()), hi = oq.scale() * (255 - oq.zeroPoint());
+        if (fused == 1 || lo == 0) return Math.abs(hi - 6) < 0.05f ? Activation.RELU6 : Activation.RELU;
+        return Activation.NONE;
     }
 
     /** Weights as integers q - zero_point. */

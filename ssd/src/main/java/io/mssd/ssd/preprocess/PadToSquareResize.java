@@ -11,6 +11,10 @@ import io.mssd.ssd.RgbImage;
 public final class PadToSquareResize implements Preprocessor {
     private final Normalization norm;
 
+    public Normalization normalization() {
+        return norm;
+    }
+
     public PadToSquareResize(Normalization norm) {
         this.norm = norm;
     }

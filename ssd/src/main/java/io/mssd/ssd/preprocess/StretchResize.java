@@ -15,6 +15,10 @@ public final class StretchResize implements Preprocessor {
     private final Normalization norm;
     private final float[] table = new float[256];
 
+    public Normalization normalization() {
+        return norm;
+    }
+
     public StretchResize(Normalization norm) {
         this.norm = norm;
         for (int v = 0; v < 256; v++) table[v] = norm.apply(v);
