@@ -19,8 +19,10 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorDepthwiseKernel implements DepthwiseKernel {
     public static final VectorDepthwiseKernel INSTANCE = new VectorDepthwiseKernel();
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
-    private static final int L = 16;
+    // the machine's preferred width: a fixed 512-bit species is not compiled on AVX2-only CPUs
+    // (every operation falls back to Java code, and the fallback pollutes the GEMM's profile too)
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
     private static final ThreadLocal<float[]> PLANE = ThreadLocal.withInitial(() -> new float[0]);
 
     private VectorDepthwiseKernel() {}
@@ -178,8 +180,8 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
     }
 
     private static final VectorShuffle<Float> EVENS =
-            VectorShuffle.fromValues(S, 0, 2, 4, 6, 8, 10, 12, 14, 0, 2, 4, 6, 8, 10, 12, 14);
-    private static final VectorMask<Float> UPPER = VectorMask.fromLong(S, 0xFF00L);
+            VectorShuffle.fromOp(S, i -> (2 * i) % L);
+    private static final VectorMask<Float> UPPER = VectorMask.fromLong(S, ((1L << L) - 1) & ~((1L << (L / 2)) - 1));
 
     /**
      * dst[d + x] = src[s + 2x] for x in [0, n): the even lanes of two vectors, each permuted, then

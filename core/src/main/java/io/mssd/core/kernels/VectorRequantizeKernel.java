@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorRequantizeKernel implements RequantizeKernel {
     public static final VectorRequantizeKernel INSTANCE = new VectorRequantizeKernel();
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
-    private static final int L = 16;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED; // see VectorDepthwiseKernel
+    private static final int L = S.length();
 
     private VectorRequantizeKernel() {}
 

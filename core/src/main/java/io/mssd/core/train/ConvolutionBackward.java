@@ -14,6 +14,12 @@ import io.mssd.core.nn.ConvSpec;
 public final class ConvolutionBackward {
     private ConvolutionBackward() {}
 
+    /**
+     * A zero bias for the GEMMs here: the kernel's JIT-compiled form is specialised on the forward
+     * pass, which always has a bias; a null one would make it deoptimise and recompile repeatedly.
+     */
+    private static final float[] ZERO_BIAS = new float[1 << 16];
+
     /** Scratch floats {@link #convolution} needs for this geometry. */
     public static long scratchFloats(ConvSpec spec, int h, int w, int oh, int ow) {
         if (spec.isDepthwise()) return 0;
@@ -70,13 +76,13 @@ public final class ConvolutionBackward {
             }
             if (dW != null) {
                 transpose(col, cOff, k, p, scratch, colTOff);
-                gemm.block(0, coutG, 0, k, k, p, g, gOff, scratch, colTOff, scratch, dwOff, null, 0, Activation.NONE);
+                gemm.block(0, coutG, 0, k, k, p, g, gOff, scratch, colTOff, scratch, dwOff, ZERO_BIAS, 0, Activation.NONE);
                 int wOff = gi * coutG * k;
                 for (int i = 0; i < coutG * k; i++) dW[wOff + i] += scratch[dwOff + i];
             }
             if (dx != null) {
                 // d(col) [K x P] = W^T [K x Cout/g] * g [Cout/g x P]
-                gemm.block(0, k, 0, p, p, coutG, wT, gi * k * coutG, g, gOff, scratch, colOff, null, 0, Activation.NONE);
+                gemm.block(0, k, 0, p, p, coutG, wT, gi * k * coutG, g, gOff, scratch, colOff, ZERO_BIAS, 0, Activation.NONE);
                 if (unit) {
                     for (int i = 0; i < k * p; i++) dx[xOff + i] += scratch[colOff + i];
                 } else {

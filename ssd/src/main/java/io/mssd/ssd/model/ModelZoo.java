@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Named models and model files. {@link #load} takes a zoo name ({@value #FACE}), a path to a TF.js
- * weights manifest / model.json in the SSD-MobileNetV1 layout, or caffe:DEPLOY.prototxt,WEIGHTS.caffemodel.
+ * Named models and model files. {@link #load} takes a zoo name ({@value #FACE}), a model folder in
+ * mssd's format (model.json + weights.safetensors), a path to a TF.js weights manifest / model.json
+ * in the SSD-MobileNetV1 layout, tflite:FILE, or caffe:DEPLOY.prototxt,WEIGHTS.caffemodel.
  */
 public final class ModelZoo {
     public static final String FACE = "face-ssd-mobilenetv1";
@@ -39,6 +40,7 @@ public final class ModelZoo {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(FACE, "SSD-MobileNetV1 face detector, 512x512, TF.js weights from @vladmandic/face-api 1.7.15 (MIT); embedded, the default");
         m.put("tflite:PATH/detect.tflite", "a quantised TFLite SSD such as TensorFlow's COCO SSD-MobileNetV1 (300x300, 90 classes; labelmap.txt beside it or --labels)");
+        m.put("DIR", "a model folder written by `mssd train` or `mssd export` (model.json + weights.safetensors)");
         m.put("caffe:DEPLOY.prototxt,WEIGHTS.caffemodel", "a Caffe SSD such as chuanqi305's MobileNet-SSD (300x300, 20 VOC classes); bring your own files");
         return m;
     }
@@ -65,6 +67,7 @@ public final class ModelZoo {
             return CaffeSsdImporter.load(weights.getFileName().toString(), io.mssd.core.io.caffe.CaffeModel.read(proto, weights));
         }
         Path p = Path.of(spec);
+        if (MssdModelFormat.isModelDir(p)) return MssdModelFormat.read(p);
         if (Files.isRegularFile(p) && spec.endsWith(".json")) {
             return TfjsSsdMobileNetV1.load(p.getFileName().toString(), TfjsWeights.read(p), List.of("face"), 1, FACE_DEFAULTS);
         }
@@ -116,6 +119,11 @@ public final class ModelZoo {
             }
             return b;
         }
+    }
+
+    /** SHA-256 of a file, hex. */
+    public static String sha256(Path file) throws IOException {
+        return sha256(Files.readAllBytes(file));
     }
 
     static String sha256(byte[] b) {

@@ -8,7 +8,7 @@ import java.io.PrintWriter;
 /** The top-level {@code mssd} command: subcommands and uniform error handling (one line, exit code 2). */
 @Command(name = "mssd", mixinStandardHelpOptions = true, version = "mssd 0.1.0",
         description = "MobileNet-SSD object detection in pure Java.",
-        subcommands = {DetectCommand.class, VideoCommand.class, EvalCommand.class, ScoreCommand.class, ModelsCommand.class, SummaryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DetectCommand.class, VideoCommand.class, EvalCommand.class, ScoreCommand.class, ModelsCommand.class, SummaryCommand.class, BenchCommand.class, TrainCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
 public final class MssdCommand implements Runnable {
 
     /** Exit code for bad input (arguments, files, models). */

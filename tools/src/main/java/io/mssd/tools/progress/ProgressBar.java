@@ -15,6 +15,7 @@ public final class ProgressBar {
     private long lastDraw;
     private boolean drawn;
     private long lastPrinted = -1;
+    private volatile String status = "";
     /** Not a terminal (a log file, CI): a plain line every few seconds instead of redrawing one line. */
     private final boolean plain = System.console() == null;
 
@@ -22,6 +23,11 @@ public final class ProgressBar {
         this.out = out;
         this.total = total;
         this.unit = unit;
+    }
+
+    /** Text shown after the rate and ETA (e.g. the current loss). */
+    public void status(String s) {
+        this.status = s == null ? "" : s;
     }
 
     public void total(long total) {
@@ -60,7 +66,8 @@ public final class ProgressBar {
         int filled = (int) Math.min(width, width * done / Math.max(1, total));
         String eta = rate > 0 ? clock((total - done) / rate) : "?";
         return String.format(Locale.ROOT, "[%s%s] %d/%d %s %3d%%  %.1f %s/s  ETA %s", "#".repeat(filled),
-                ".".repeat(width - filled), done, total, unit, 100 * done / Math.max(1, total), rate, unit, eta);
+                ".".repeat(width - filled), done, total, unit, 100 * done / Math.max(1, total), rate, unit, eta)
+                + (status.isEmpty() ? "" : "  " + status);
     }
 
     static String clock(double seconds) {
