@@ -137,7 +137,7 @@ public final class SafeTensors {
                 if (d < 0 || d > Integer.MAX_VALUE) throw new ModelFormatException(source, field + ".shape", "size " + d + " is out of range");
                 shape[i] = (int) d;
                 count *= d;
-                if (count > dataLen / 4 + 1) throw new ModelFormatException(source, field + ".shape", "needs more data than the file holds");
+                if (count > dataLen / 4 + 1) throw new ModelFormatException(source, field + ".shape", "needs more data than the file holds (file truncated?)");
             }
             long begin = integer(off.getAsJsonArray().get(0), source, field + ".data_offsets");
             long end = integer(off.getAsJsonArray().get(1), source, field + ".data_offsets");
