@@ -202,7 +202,7 @@ public final class Trainer implements AutoCloseable {
         List<io.mssd.core.train.TrainingGraph.Pass> gp = new ArrayList<>();
         for (SsdTrainingNetwork.ImagePass p : passes) gp.add(p.graphPass());
         net.graph().collectGradients(gp, n > 0 ? 1f / n : 0f);
-        float lr = schedule.rate(step);
+        float lr = schedule.rate(step) * opt.rateScale(e);
         optimizer.step(net.parameters(), lr);
         step++;
         double cls = n > 0 ? total.classSum() / n : 0, box = n > 0 ? total.boxSum() / n : 0;

@@ -93,9 +93,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--schedule", defaultValue = "cosine", description = "cosine or constant after warm-up (default ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--freeze", defaultValue = "auto", description = {"auto: heads only for the first half of the epochs, then every layer (default);",
+    @Option(names = "--freeze", defaultValue = "auto", description = {"auto (default): new heads train alone for the first half of the epochs, then every layer",
+            "at --all-layers-lr-scale times the rate; with --keep-head every layer trains from the start;",
             "backbone: heads only; none: every layer."})
     String freeze;
+
+    @Option(names = "--all-layers-lr-scale", defaultValue = "0.1", description = "With --freeze auto: the all-layers phase runs at this times the scheduled rate (default ${DEFAULT-VALUE}).")
+    float allLayersScale;
+
+    @Option(names = "--heads-only-epochs", description = "With --freeze auto: epochs of heads-only training before all layers train (default: half).")
+    Integer headsOnlyEpochs;
 
     @Option(names = "--no-augment", description = "No augmentation: each image as it is, through the model's preprocessing.")
     boolean noAugment;
@@ -227,7 +234,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     TrainerOptions options() {
         TrainerOptions.Freeze f = switch (freeze) {
-            case "auto" -> TrainerOptions.Freeze.AUTO;
+            // fresh class heads train alone first; a kept head is trained already, so every layer trains from the start
+            case "auto" -> keepHead ? TrainerOptions.Freeze.NONE : TrainerOptions.Freeze.AUTO;
             case "backbone" -> TrainerOptions.Freeze.BACKBONE;
             case "none" -> TrainerOptions.Freeze.NONE;
             default -> throw new IllegalArgumentException("--freeze must be auto, backbone or none, got '" + freeze + "'");
@@ -252,7 +260,7 @@ public final class TrainCommand implements Callable<Integer> {
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (t < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + t);
         return o.withBatch(batch).withOptimizer(optimizer, rate, momentum, weightDecay).withSchedule(warmup, kind)
-                .withFreeze(f, o.headsOnlyEpochs()).withData(!noAugment, zoomOut, !noShuffle, seed).withThreads(t);
+                .withFreeze(f, headsOnlyEpochs != null ? headsOnlyEpochs : o.headsOnlyEpochs()).withAllLayersLrScale(allLayersScale).withData(!noAugment, zoomOut, !noShuffle, seed).withThreads(t);
     }
 
     private JsonObject provenance(SsdModel m, Trainer trainer, int epoch, double[] stats) {
