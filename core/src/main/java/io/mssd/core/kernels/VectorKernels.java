@@ -15,6 +15,14 @@ final class VectorKernels {
         return (DepthwiseKernel) instance("io.mssd.core.kernels.VectorDepthwiseKernel");
     }
 
+    static DepthwiseBackwardKernel depthwiseBackward() {
+        return (DepthwiseBackwardKernel) instance("io.mssd.core.kernels.VectorDepthwiseBackwardKernel");
+    }
+
+    static GradientKernel gradient() {
+        return (GradientKernel) instance("io.mssd.core.kernels.VectorGradientKernel");
+    }
+
     static RequantizeKernel requantize() {
         return (RequantizeKernel) instance("io.mssd.core.kernels.VectorRequantizeKernel");
     }

@@ -34,6 +34,7 @@ public final class TrainingGraph {
     private final List<Parameter> params = new ArrayList<>();
     private final float[][] transposed; // per conv node: weights as [g][K x Cout/g], refreshed by beginStep
     private final GemmKernel gemm = GemmKernel.fastest();
+    private final io.mssd.core.kernels.DepthwiseBackwardKernel depthwiseBackward = io.mssd.core.kernels.DepthwiseBackwardKernel.fastest();
     private boolean[] needsGrad;
 
     /** paramName maps (layer name, "weights" | "bias") to the tensor's name in the source file. */
@@ -137,8 +138,10 @@ public final class TrainingGraph {
         private final float[][] outGrad;
         private final float[][] sums;
         private final float[] scratch;
+        private final long[] nanos;
 
         private Pass() {
+            nanos = new long[convs.length];
             ws = network.newWorkspace(input, ComputePool.single());
             int n = convs.length;
             outGrad = new float[n][];
@@ -185,6 +188,19 @@ public final class TrainingGraph {
         public void backward() {
             for (int i = convs.length - 1; i >= 0; i--) {
                 if (!needsGrad[i]) continue;
+                long t0 = System.nanoTime();
+                backward(i);
+                nanos[i] += System.nanoTime() - t0;
+            }
+        }
+
+        /** Accumulated backward time per node (nanoseconds, node order), for profiles. */
+        public long[] backwardNanos() {
+            return nanos.clone();
+        }
+
+        private void backward(int i) {
+            {
                 int in = network.nodes().get(i).input();
                 float[] g = outGrad[i], y = ws.output(i).data();
                 int size = shapes[i].size();
@@ -192,7 +208,7 @@ public final class TrainingGraph {
                 float[] dx = in >= 0 && needsGrad[in] ? outGrad[in] : null;
                 if (convs[i] == null) { // stand-alone activation: the gradient passes through
                     if (dx != null) for (int j = 0; j < size; j++) dx[j] += g[j];
-                    continue;
+                    return;
                 }
                 Convolution c = convs[i];
                 ConvSpec s = c.spec();
@@ -205,9 +221,9 @@ public final class TrainingGraph {
                 if (biasParam[i] >= 0 && params.get(biasParam[i]).trainable()) {
                     ConvolutionBackward.bias(g, 0, s.cout(), os.plane(), sums[biasParam[i]]);
                 }
-                if (dW == null && dx == null) continue;
+                if (dW == null && dx == null) return;
                 if (c instanceof DepthwiseConv2d) {
-                    ConvolutionBackward.depthwise(0, s.cin(), s.kh(), s.kw(), s.stride(), x, is.h(), is.w(), g, os.h(), os.w(),
+                    depthwiseBackward.channels(0, s.cin(), s.kh(), s.kw(), s.stride(), x, is.h(), is.w(), g, os.h(), os.w(),
                             c.weights(), dW, dx, padT, padL);
                 } else {
                     ConvolutionBackward.convolution(gemm, s, x, is.h(), is.w(), g, os.h(), os.w(), transposed[i], dW, dx,

@@ -49,7 +49,7 @@ class TrainingGraphGradientTest {
     void singleLayerAfterAnotherMatchesFiniteDifferences(String name, Op op, int h, int w) {
         // a leading 1x1 layer, so the checked layer's input gradient is exercised too
         List<Op> chain = List.of(new Op(ConvSpec.pointwise(3, op.spec().cin()), Activation.NONE), op);
-        check(chain, Shape.of(1, 3, h, w), 3);
+        check(chain, Shape.of(1, 3, h, w), 3, name.hashCode());
     }
 
     @Test
@@ -57,7 +57,7 @@ class TrainingGraphGradientTest {
         List<Op> chain = List.of(new Op(ConvSpec.conv(3, 6, 3, 2, Padding.SAME), Activation.NONE), new Op(null, Activation.RELU6),
                 new Op(ConvSpec.depthwise(6, 3, 1, Padding.SAME), Activation.RELU6), new Op(ConvSpec.pointwise(6, 8), Activation.RELU),
                 new Op(ConvSpec.conv(8, 4, 3, 2, Padding.SAME), Activation.NONE));
-        check(chain, Shape.of(1, 3, 11, 9), 5);
+        check(chain, Shape.of(1, 3, 11, 9), 5, 17);
     }
 
     @Test
@@ -173,8 +173,8 @@ class TrainingGraphGradientTest {
         return grads;
     }
 
-    void check(List<Op> chain, Shape in, int stride) {
-        SplittableRandom rnd = new SplittableRandom(chain.hashCode());
+    void check(List<Op> chain, Shape in, int stride, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
         Built b = build(chain, rnd);
         TrainingGraph g = new TrainingGraph(b.net, in, (l, k) -> l + "/" + k);
         Shape[] shapes = b.net.shapes(in);
@@ -195,7 +195,7 @@ class TrainingGraphGradientTest {
 
     /** Central difference of L with respect to parameter p's element i (weights and biases alternate per conv). */
     static double numeric(List<Op> chain, Built b, float[] x, float[] r, Shape in, int p, int i) {
-        double eps = 1e-3;
+        double eps = 1e-6; // the reference runs in double: a small step rarely straddles a ReLU kink
         double[][] w = new double[chain.size()][], bias = new double[chain.size()][];
         int k = 0, target = -1;
         boolean isBias = false;

@@ -21,8 +21,9 @@ import java.util.concurrent.Callable;
 /** {@code mssd bench}: speed, always against a peer measured in the same run where one exists. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Latency of a model on one fixed image (median of --runs after warm-up).",
-            "`mssd bench gemm` compares the GEMM kernels with EJML and OpenCV."},
-        subcommands = {BenchCommand.Gemm.class})
+            "`mssd bench gemm` compares the GEMM kernels with EJML and OpenCV.",
+            "`mssd bench train` measures training images/s."},
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Train.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Mixin
@@ -95,6 +96,51 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.println("engine kernel: " + GemmKernel.fastest().name());
             GemmBenchmark b = new GemmBenchmark(seconds);
             System.out.print(GemmBenchmark.table(b.run(threads, System.err)));
+            return 0;
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true, description = {
+            "Training images/s: whole steps (preprocessing, forward, MultiBox loss, backward, SGD update) on a batch",
+            "of the demo frame with three boxes per image, all layers trainable and backbone frozen."})
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "Model to train (tflite: models train as their float version).")
+        String model;
+
+        @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "Thread counts (default 1,2).")
+        int[] threads;
+
+        @Option(names = "--batch", defaultValue = "16", description = "Images per step (default 16).")
+        int batch;
+
+        @Option(names = "--steps", defaultValue = "5", description = "Timed steps (default 5; the median is reported).")
+        int steps;
+
+        @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first (default 3).")
+        int warmup;
+
+        @Override
+        public Integer call() throws Exception {
+            if (batch < 1 || steps < 1 || warmup < 0) throw new IllegalArgumentException("--batch and --steps must be >= 1, --warmup >= 0");
+            io.mssd.ssd.model.SsdModel first = io.mssd.ssd.model.ModelZoo.loadFloat(model, null);
+            java.util.function.Supplier<io.mssd.ssd.model.SsdModel> fresh = () -> {
+                try {
+                    return io.mssd.ssd.model.ModelZoo.loadFloat(model, null);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+            var samples = io.mssd.tools.bench.TrainingBenchmark.batch(demoFrame(60), batch, first.labels().size());
+            System.out.printf(java.util.Locale.ROOT, "model %s (input %s, %d classes), batch %d, kernels: %s%n", first.name(),
+                    first.inputShape(), first.labels().size(), batch, GemmKernel.fastest().name());
+            System.out.println("threads  layers             images/s   ms/step");
+            for (int t : threads) {
+                for (boolean frozen : new boolean[] {false, true}) {
+                    var r = io.mssd.tools.bench.TrainingBenchmark.run(fresh, samples, t, frozen, warmup, steps);
+                    System.out.printf(java.util.Locale.ROOT, "%7d  %-17s %9.1f %9.0f%n", t, frozen ? "backbone frozen" : "all trainable",
+                            r.imagesPerSecond(), r.msPerStep());
+                }
+            }
             return 0;
         }
     }

@@ -1,0 +1,144 @@
+package io.mssd.core.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The depthwise backward pass on the Vector API for 3x3 stride-1 layers padded by 1 (MobileNet's
+ * 13 stride-1 depthwise layers): input and gradient are copied into zero-bordered planes, so every
+ * tap is a shifted row; dW takes nine vector accumulators fed by one load of the gradient, dx is the
+ * gradient convolved with the flipped window. Other geometries take the scalar loops.
+ */
+public final class VectorDepthwiseBackwardKernel implements DepthwiseBackwardKernel {
+    public static final VectorDepthwiseBackwardKernel INSTANCE = new VectorDepthwiseBackwardKernel();
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private VectorDepthwiseBackwardKernel() {}
+
+    /** Per-thread zero-padded copies of one channel's input and output gradient (grown on first use). */
+    private static final ThreadLocal<float[][]> PADDED = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
+
+    @Override
+    public void channels(int c0, int c1, int kh, int kw, int stride, float[] x, int h, int w, float[] g, int oh, int ow,
+                         float[] weights, float[] dW, float[] dx, int padT, int padL) {
+        // stride 1 with a 3x3 window padded by 1 (TF SAME and Caffe pad 1 alike): padded planes make every
+        // tap a plain shifted row; other geometries take the scalar loops
+        if (stride != 1 || kh != 3 || kw != 3 || padT != 1 || padL != 1 || oh != h || ow != w || w < L) {
+            ScalarDepthwiseBackwardKernel.INSTANCE.channels(c0, c1, kh, kw, stride, x, h, w, g, oh, ow, weights, dW, dx, padT, padL);
+            return;
+        }
+        int wp = w + 2, hp = h + 2, size = wp * hp + L;
+        float[][] bufs = PADDED.get();
+        if (bufs[0].length < size) {
+            bufs[0] = new float[size];
+            bufs[1] = new float[size];
+        }
+        float[] xp = bufs[0], gp = bufs[1];
+        int plane = h * w;
+        for (int c = c0; c < c1; c++) {
+            int xo = c * plane, wo = c * 9;
+            pad(x, xo, h, w, xp);
+            if (dW != null) weightGradient(g, xo, h, w, xp, wp, dW, wo);
+            if (dx != null) {
+                pad(g, xo, h, w, gp);
+                inputGradient(gp, wp, h, w, weights, wo, dx, xo);
+            }
+        }
+    }
+
+    /** dst = src plane (h x w) inside a zero border of 1. */
+    private static void pad(float[] src, int off, int h, int w, float[] dst) {
+        int wp = w + 2;
+        java.util.Arrays.fill(dst, 0, wp, 0f);
+        for (int y = 0; y < h; y++) {
+            int d = (y + 1) * wp;
+            dst[d] = 0;
+            System.arraycopy(src, off + y * w, dst, d + 1, w);
+            dst[d + w + 1] = 0;
+        }
+        java.util.Arrays.fill(dst, (h + 1) * wp, (h + 2) * wp, 0f);
+    }
+
+    /** dW[ky][kx] += sum g[y][x] * xp[y + ky][x + kx]: each g vector is loaded once for the nine taps. */
+    private static void weightGradient(float[] g, int go, int h, int w, float[] xp, int wp, float[] dW, int wo) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0;
+        int vecEnd = w / L * L;
+        double t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0, t7 = 0, t8 = 0;
+        for (int y = 0; y < h; y++) {
+            int gr = go + y * w, r0 = y * wp, r1 = r0 + wp, r2 = r1 + wp;
+            for (int x = 0; x < vecEnd; x += L) {
+                FloatVector gv = FloatVector.fromArray(S, g, gr + x);
+                a0 = gv.fma(FloatVector.fromArray(S, xp, r0 + x), a0);
+                a1 = gv.fma(FloatVector.fromArray(S, xp, r0 + x + 1), a1);
+                a2 = gv.fma(FloatVector.fromArray(S, xp, r0 + x + 2), a2);
+                a3 = gv.fma(FloatVector.fromArray(S, xp, r1 + x), a3);
+                a4 = gv.fma(FloatVector.fromArray(S, xp, r1 + x + 1), a4);
+                a5 = gv.fma(FloatVector.fromArray(S, xp, r1 + x + 2), a5);
+                a6 = gv.fma(FloatVector.fromArray(S, xp, r2 + x), a6);
+                a7 = gv.fma(FloatVector.fromArray(S, xp, r2 + x + 1), a7);
+                a8 = gv.fma(FloatVector.fromArray(S, xp, r2 + x + 2), a8);
+            }
+            for (int x = vecEnd; x < w; x++) {
+                float gv = g[gr + x];
+                t0 += gv * xp[r0 + x];
+                t1 += gv * xp[r0 + x + 1];
+                t2 += gv * xp[r0 + x + 2];
+                t3 += gv * xp[r1 + x];
+                t4 += gv * xp[r1 + x + 1];
+                t5 += gv * xp[r1 + x + 2];
+                t6 += gv * xp[r2 + x];
+                t7 += gv * xp[r2 + x + 1];
+                t8 += gv * xp[r2 + x + 2];
+            }
+        }
+        dW[wo] += (float) (a0.reduceLanes(VectorOperators.ADD) + t0);
+        dW[wo + 1] += (float) (a1.reduceLanes(VectorOperators.ADD) + t1);
+        dW[wo + 2] += (float) (a2.reduceLanes(VectorOperators.ADD) + t2);
+        dW[wo + 3] += (float) (a3.reduceLanes(VectorOperators.ADD) + t3);
+        dW[wo + 4] += (float) (a4.reduceLanes(VectorOperators.ADD) + t4);
+        dW[wo + 5] += (float) (a5.reduceLanes(VectorOperators.ADD) + t5);
+        dW[wo + 6] += (float) (a6.reduceLanes(VectorOperators.ADD) + t6);
+        dW[wo + 7] += (float) (a7.reduceLanes(VectorOperators.ADD) + t7);
+        dW[wo + 8] += (float) (a8.reduceLanes(VectorOperators.ADD) + t8);
+    }
+
+    /**
+     * dx[y][x] += sum over taps of gp[y + 2 - ky][x + 2 - kx] * w[ky][kx] (the window flipped over the
+     * padded gradient), one load and store of dx per vector.
+     */
+    private static void inputGradient(float[] gp, int wp, int h, int w, float[] wt, int wo, float[] dx, int xo) {
+        FloatVector w0 = FloatVector.broadcast(S, wt[wo]), w1 = FloatVector.broadcast(S, wt[wo + 1]), w2 = FloatVector.broadcast(S, wt[wo + 2]),
+                w3 = FloatVector.broadcast(S, wt[wo + 3]), w4 = FloatVector.broadcast(S, wt[wo + 4]), w5 = FloatVector.broadcast(S, wt[wo + 5]),
+                w6 = FloatVector.broadcast(S, wt[wo + 6]), w7 = FloatVector.broadcast(S, wt[wo + 7]), w8 = FloatVector.broadcast(S, wt[wo + 8]);
+        int last = w - L;
+        for (int y = 0; y < h; y++) {
+            int d = xo + y * w, r2 = y * wp, r1 = r2 + wp, r0 = r1 + wp; // r0: the gradient row that tap row 0 reads
+            for (int xs = 0; xs < w; xs += L) {
+                int x = Math.min(xs, last);
+                if (x != xs) { // the last vector overlaps the previous one: add only its new columns
+                    for (int i = xs; i < w; i++) dx[d + i] += tap(gp, wt, wo, r0, r1, r2, i);
+                    break;
+                }
+                FloatVector acc = FloatVector.fromArray(S, dx, d + x);
+                acc = FloatVector.fromArray(S, gp, r0 + x + 2).fma(w0, acc);
+                acc = FloatVector.fromArray(S, gp, r0 + x + 1).fma(w1, acc);
+                acc = FloatVector.fromArray(S, gp, r0 + x).fma(w2, acc);
+                acc = FloatVector.fromArray(S, gp, r1 + x + 2).fma(w3, acc);
+                acc = FloatVector.fromArray(S, gp, r1 + x + 1).fma(w4, acc);
+                acc = FloatVector.fromArray(S, gp, r1 + x).fma(w5, acc);
+                acc = FloatVector.fromArray(S, gp, r2 + x + 2).fma(w6, acc);
+                acc = FloatVector.fromArray(S, gp, r2 + x + 1).fma(w7, acc);
+                acc = FloatVector.fromArray(S, gp, r2 + x).fma(w8, acc);
+                acc.intoArray(dx, d + x);
+            }
+        }
+    }
+
+    private static float tap(float[] gp, float[] wt, int wo, int r0, int r1, int r2, int x) {
+        return gp[r0 + x + 2] * wt[wo] + gp[r0 + x + 1] * wt[wo + 1] + gp[r0 + x] * wt[wo + 2]
+                + gp[r1 + x + 2] * wt[wo + 3] + gp[r1 + x + 1] * wt[wo + 4] + gp[r1 + x] * wt[wo + 5]
+                + gp[r2 + x + 2] * wt[wo + 6] + gp[r2 + x + 1] * wt[wo + 7] + gp[r2 + x] * wt[wo + 8];
+    }
+}
