@@ -119,8 +119,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Compute threads (default: all cores).")
     Integer threads;
 
-    @Option(names = "--resume", description = "Continue a run from OUT/checkpoint (or the checkpoint folder given), exactly.")
+    @Option(names = "--resume", description = "Continue a run from OUT/checkpoint (or the checkpoint folder given), exactly; give the run's other options again.")
     Path resume;
+
+    @Option(names = "--stop-after", description = "Stop after this many epochs of this run (the checkpoint lets --resume go on later).")
+    Integer stopAfter;
 
     @Override
     public Integer call() throws Exception {
@@ -172,7 +175,9 @@ public final class TrainCommand implements Callable<Integer> {
             ProgressBar bar = new ProgressBar(System.err, (long) trainer.totalSteps() * opt.batch(), "img");
             long[] done = {(long) trainer.stepsDone() * opt.batch()};
             long[] tEpoch = {System.nanoTime()};
-            trainer.run(Integer.MAX_VALUE, new Trainer.Listener() {
+            if (stopAfter != null && stopAfter < 1) throw new IllegalArgumentException("--stop-after must be >= 1, got " + stopAfter);
+            int until = stopAfter == null ? Integer.MAX_VALUE : trainer.epoch() + stopAfter;
+            trainer.run(until, new Trainer.Listener() {
                 @Override
                 public void step(Trainer.Step s) {
                     done[0] = Math.min((long) s.step() * opt.batch(), (long) trainer.totalSteps() * opt.batch());

@@ -5,7 +5,6 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,14 +17,9 @@ public final class TrainingCurves {
 
     public static void write(Path file, String title, List<Double> loss, List<Double> ap, List<Double> ap50) throws IOException {
         int panelW = 520, panelH = 400, w = panelW * 2, h = panelH + 50;
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, w, h);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        g.drawString(title, 20, 24);
+        io.mssd.tools.draw.ChartCanvas canvas = io.mssd.tools.draw.ChartCanvas.create(w, h, title);
+        BufferedImage img = canvas.image();
+        Graphics2D g = canvas.graphics();
         double maxLoss = 0;
         for (double v : loss) maxLoss = Math.max(maxLoss, v);
         panel(g, 0, panelW, panelH, "training loss", loss.size(), maxLoss <= 0 ? 1 : maxLoss * 1.05,

@@ -131,6 +131,34 @@ class TrainCommandTest {
         assertTrue(Files.isRegularFile(out.resolve("curves.png")));
     }
 
+    /** A run stopped after its first epoch and resumed from the checkpoint ends with the very weights of an uninterrupted run. */
+    @Test
+    void resumeContinuesExactly() throws Exception {
+        requireModel();
+        String data = "coco:" + fixture().resolve("instances_2images.json") + "," + fixture();
+        String[] common = {"train", "--init", "tflite:" + SharedData.cocoTflite(), "--data", data, "--classes", "person,dog",
+                "--epochs", "2", "--batch", "1", "--threads", "2", "--seed", "3", "--warmup-steps", "1", "--zoom-out", "2"};
+        Path whole = tmp.resolve("whole"), parts = tmp.resolve("parts");
+        assertEquals(0, CliTest.run("export", "--model", "tflite:" + SharedData.cocoTflite(), "--out", tmp.resolve("source").toString()).code());
+        assertEquals(0, CliTest.run(concat(common, "--out", whole.toString())).code());
+        assertEquals(0, CliTest.run(concat(common, "--out", parts.toString(), "--stop-after", "1")).code());
+        assertEquals(0, CliTest.run(concat(common, "--out", parts.toString(), "--resume", parts.toString())).code());
+        Map<String, SafeTensors.Entry> a = SafeTensors.read(whole.resolve("weights.safetensors"));
+        Map<String, SafeTensors.Entry> b = SafeTensors.read(parts.resolve("weights.safetensors"));
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) assertArrayEquals(a.get(k).values(), b.get(k).values(), k);
+        // epoch 1 trained the new heads alone, epoch 2 every layer (--freeze auto): the backbone moved
+        Map<String, SafeTensors.Entry> source = SafeTensors.read(tmp.resolve("source").resolve("weights.safetensors"));
+        String conv0 = "FeatureExtractor/MobilenetV1/MobilenetV1/Conv2d_0/weights_quant/FakeQuantWithMinMaxVars";
+        assertTrue(!java.util.Arrays.equals(source.get(conv0).values(), a.get(conv0).values()), "the backbone was trained");
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     // ---- bad input: one line naming the file and field, exit code 2
 
     Path voc(String xml, boolean withImage) throws Exception {
