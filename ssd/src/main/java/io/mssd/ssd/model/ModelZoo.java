@@ -68,6 +68,11 @@ public final class ModelZoo {
         }
         Path p = Path.of(spec);
         if (MssdModelFormat.isModelDir(p)) return MssdModelFormat.read(p);
+        // the model.json of an mssd folder (what a file chooser returns) rather than a TF.js model.json
+        if (p.getFileName() != null && p.getFileName().toString().equals(MssdModelFormat.MODEL_JSON) && p.getParent() != null
+                && Files.isRegularFile(p.resolveSibling(MssdModelFormat.WEIGHTS))) {
+            return MssdModelFormat.read(p.getParent());
+        }
         if (Files.isRegularFile(p) && spec.endsWith(".json")) {
             return TfjsSsdMobileNetV1.load(p.getFileName().toString(), TfjsWeights.read(p), List.of("face"), 1, FACE_DEFAULTS);
         }

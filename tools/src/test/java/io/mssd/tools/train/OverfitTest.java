@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Training can fit: from the COCO model with a new "raccoon" head, a few hundred steps on four
- * raccoon photos (no augmentation) reach AP50 1.0 on those photos, and the loss falls by an order
- * of magnitude. Reads ../shared (model and raccoon photos); skips, saying so, without them.
+ * raccoon photos (no augmentation) reach AP50 1.0 on those photos, and the loss falls to less than
+ * a fifth. Reads ../shared (model and raccoon photos); skips, saying so, without them.
  */
 class OverfitTest {
 
@@ -36,8 +36,9 @@ class OverfitTest {
         List<LabelledImage> images = VocDataset.read(SharedData.raccoon()).subList(0, 4);
         SsdModel model = ClassHead.replace(ModelZoo.loadFloat("tflite:" + SharedData.cocoTflite(), null), List.of("raccoon"), 7);
         SsdTrainingNetwork net = new SsdTrainingNetwork(model);
-        TrainerOptions opt = TrainerOptions.defaults().withSteps(200).withBatch(4)
-                .withOptimizer("sgd", 0.02f, 0.9f, 0f).withFreeze(TrainerOptions.Freeze.NONE, 0).withSchedule(10,
+        // the default recipe's shape: new heads alone, then every layer at a tenth of the rate; one step per epoch
+        TrainerOptions opt = TrainerOptions.defaults().withSteps(160).withBatch(4)
+                .withOptimizer("sgd", 0.02f, 0.9f, 0f).withFreeze(TrainerOptions.Freeze.AUTO, 80).withSchedule(10,
                         io.mssd.core.train.LearningRateSchedule.Kind.COSINE).withData(false, 1, true, 1).withThreads(2);
         double[] first = {-1}, last = {0};
         try (Trainer t = new Trainer(net, new DecodedSamples(images, model.labels(), 0, 1L << 30), opt)) {
@@ -55,6 +56,6 @@ class OverfitTest {
         }
         System.err.printf("overfitting 4 images: loss %.3f -> %.3f, AP %.3f AP50 %.3f%n", first[0], last[0], stats[0], stats[1]);
         assertEquals(1.0, stats[1], 1e-9, "AP50 on the training images");
-        assertTrue(last[0] < first[0] / 10, "loss " + first[0] + " -> " + last[0]);
+        assertTrue(last[0] < first[0] / 5, "loss " + first[0] + " -> " + last[0]);
     }
 }
