@@ -136,7 +136,7 @@ class TrainCommandTest {
     void resumeContinuesExactly() throws Exception {
         requireModel();
         String data = "coco:" + fixture().resolve("instances_2images.json") + "," + fixture();
-        String[] common = {"train", "--init", "tflite:" + SharedData.cocoTflite(), "--data", data, "--classes", "person,dog",
+        String[] common = {"train", "--init", "tflite:" + SharedData.cocoTflite(), "--data", data,
                 "--epochs", "2", "--batch", "1", "--threads", "2", "--seed", "3", "--warmup-steps", "1", "--zoom-out", "2"};
         Path whole = tmp.resolve("whole"), parts = tmp.resolve("parts");
         assertEquals(0, CliTest.run("export", "--model", "tflite:" + SharedData.cocoTflite(), "--out", tmp.resolve("source").toString()).code());
