@@ -159,6 +159,35 @@ class TrainCommandTest {
         return out;
     }
 
+    /** The embedded face model (TF.js, 512x512, depthwise BatchNorm folded at load) trains too, from a VOC folder. */
+    @Test
+    void theEmbeddedFaceModelTrainsOnAVocFolder() throws Exception {
+        Path d = tmp.resolve("faces");
+        Files.createDirectories(d.resolve("images"));
+        Files.createDirectories(d.resolve("annotations"));
+        java.util.Random rnd = new java.util.Random(5);
+        for (int i = 1; i <= 2; i++) {
+            BufferedImage im = new BufferedImage(96, 80, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 80; y++) for (int x = 0; x < 96; x++) im.setRGB(x, y, rnd.nextInt(1 << 24));
+            ImageIO.write(im, "png", d.resolve("images/img-" + i + ".png").toFile());
+            Files.writeString(d.resolve("annotations/img-" + i + ".xml"), xml("face", BOX).replace("a.png", "img-" + i + ".png")
+                    .replace("<width>64</width><height>48</height>", "<width>96</width><height>80</height>"));
+        }
+        Path out = tmp.resolve("face-tuned");
+        CliTest.Run r = CliTest.run("train", "--init", "face-ssd-mobilenetv1", "--data", d.toString(), "--keep-head", "--out",
+                out.toString(), "--steps", "1", "--batch", "2", "--no-augment", "--lr", "0.01");
+        assertEquals(0, r.code(), r.err());
+        Path src = tmp.resolve("face-src");
+        assertEquals(0, CliTest.run("export", "--model", "face-ssd-mobilenetv1", "--out", src.toString()).code());
+        Map<String, SafeTensors.Entry> a = SafeTensors.read(src.resolve("weights.safetensors")), b = SafeTensors.read(out.resolve("weights.safetensors"));
+        assertEquals(a.keySet(), b.keySet());
+        int changed = 0;
+        for (String k : a.keySet()) if (!java.util.Arrays.equals(a.get(k).values(), b.get(k).values())) changed++;
+        // all but the biases of box predictors that no anchor of these boxes reaches (zero gradient, no decay on biases)
+        assertTrue(changed >= 0.9 * a.size(), changed + " of " + a.size() + " tensors moved");
+        assertEquals(0, CliTest.run("detect", "--model", out.toString(), "--image", d.resolve("images/img-1.png").toString()).code());
+    }
+
     // ---- bad input: one line naming the file and field, exit code 2
 
     Path voc(String xml, boolean withImage) throws Exception {
