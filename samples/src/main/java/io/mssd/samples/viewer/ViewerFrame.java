@@ -63,9 +63,12 @@ final class ViewerFrame extends JFrame {
         this.detector = initial;
         setDefaultCloseOperation(JFrame.DISPOSE_ON_CLOSE);
         models.addItem(ModelZoo.DEFAULT);
+        models.addItem(ModelZoo.FACE);
         models.addItem("Open model file...");
         models.addActionListener(e -> {
-            if ("Open model file...".equals(models.getSelectedItem())) chooseModel();
+            Object sel = models.getSelectedItem();
+            if ("Open model file...".equals(sel)) chooseModel();
+            else if (sel instanceof String name && ModelZoo.models().containsKey(name) && !name.equals(detector.model().name())) loadModel(name);
         });
         setSliders(initial.defaultOptions());
         score.addChangeListener(e -> repostprocess());
@@ -209,7 +212,7 @@ final class ViewerFrame extends JFrame {
 
     private void chooseModel() {
         JFileChooser c = new JFileChooser();
-        c.setDialogTitle("Model: .tflite, TF.js .json, or a Caffe .prototxt (then its .caffemodel)");
+        c.setDialogTitle("Model: .tflite, TF.js .json, the model.json of an mssd model folder, or a Caffe .prototxt (then its .caffemodel)");
         if (c.showOpenDialog(this) != JFileChooser.APPROVE_OPTION) {
             models.setSelectedIndex(0);
             return;

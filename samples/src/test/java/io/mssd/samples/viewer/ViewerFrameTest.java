@@ -47,7 +47,7 @@ class ViewerFrameTest {
         if (noDisplay != null) System.err.println("SKIPPED viewer test: " + noDisplay + "; .ci/run starts Xvfb for it");
         Assumptions.assumeTrue(noDisplay == null, noDisplay);
         Path image = Path.of(ViewerFrameTest.class.getResource("/Megamind_f060.png").toURI());
-        Detector detector = Detector.load(ModelZoo.DEFAULT, 2);
+        Detector detector = Detector.load(ModelZoo.FACE, 2); // the frame shows faces
         var pixels = io.mssd.ssd.RgbImage.of(ImageIO.read(image.toFile()));
         for (int i = 0; i < 5; i++) detector.infer(pixels); // warm the JIT: the status bar then shows real timings
         ViewerFrame f = onEdt(() -> {

@@ -22,7 +22,14 @@ import java.util.Map;
  */
 public final class ModelZoo {
     public static final String FACE = "face-ssd-mobilenetv1";
-    public static final String DEFAULT = FACE;
+    public static final String COCO = "coco-ssd-mobilenetv1";
+    /** The general COCO detector: what `detect`, `video`, `eval`, `bench` and the viewer run unless told otherwise. */
+    public static final String DEFAULT = COCO;
+
+    private static final String COCO_DIR = "/io/mssd/ssd/models/coco-ssd-mobilenetv1/";
+    private static final Map<String, String> COCO_SHA256 = Map.of(
+            "detect.tflite", "e4b118e5e4531945de2e659742c7c590f7536f8d0ed26d135abcfe83b4779d13",
+            "labelmap.txt", "c7e79c855f73cbba9f33d649d60e1676eb0a974021a41696d1ac0d4b7f7e0211");
 
     private static final String FACE_DIR = "/io/mssd/ssd/models/face-ssd-mobilenetv1/";
     private static final String FACE_MANIFEST = "ssd_mobilenetv1_model-weights_manifest.json";
@@ -38,7 +45,8 @@ public final class ModelZoo {
     /** Zoo names with a one-line description. */
     public static Map<String, String> models() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put(FACE, "SSD-MobileNetV1 face detector, 512x512, TF.js weights from @vladmandic/face-api 1.7.15 (MIT); embedded, the default");
+        m.put(COCO, "TensorFlow's quantised COCO SSD-MobileNetV1 (300x300, 90 classes, Apache-2.0); embedded, the default");
+        m.put(FACE, "SSD-MobileNetV1 face detector, 512x512, TF.js weights from @vladmandic/face-api 1.7.15 (MIT); embedded");
         m.put("tflite:PATH/detect.tflite", "a quantised TFLite SSD such as TensorFlow's COCO SSD-MobileNetV1 (300x300, 90 classes; labelmap.txt beside it or --labels)");
         m.put("DIR", "a model folder written by `mssd train` or `mssd export` (model.json + weights.safetensors)");
         m.put("caffe:DEPLOY.prototxt,WEIGHTS.caffemodel", "a Caffe SSD such as chuanqi305's MobileNet-SSD (300x300, 20 VOC classes); bring your own files");
@@ -52,6 +60,7 @@ public final class ModelZoo {
     /** labels: a label map file (one name a line, "???" first as in TensorFlow's labelmap.txt), or null. */
     public static SsdModel load(String spec, Path labels) throws IOException {
         if (spec.equals(FACE)) return face();
+        if (spec.equals(COCO)) return coco(false);
         if (spec.startsWith("tflite:")) {
             Path file = Path.of(spec.substring("tflite:".length()).strip());
             Path map = labels != null ? labels : file.resolveSibling("labelmap.txt");
@@ -88,6 +97,7 @@ public final class ModelZoo {
      * dequantised weights define ({@link TfliteSsdImporter#loadFloat}); other models are float already.
      */
     public static SsdModel loadFloat(String spec, Path labels) throws IOException {
+        if (spec.equals(COCO)) return coco(true);
         if (spec.startsWith("tflite:")) {
             Path file = Path.of(spec.substring("tflite:".length()).strip());
             Path map = labels != null ? labels : file.resolveSibling("labelmap.txt");
@@ -114,13 +124,28 @@ public final class ModelZoo {
         return TfjsSsdMobileNetV1.load(FACE, w, List.of("face"), 1, FACE_DEFAULTS);
     }
 
+    /** The embedded COCO detector (quantised; float = the model its dequantised weights define), files SHA-256-checked. */
+    public static SsdModel coco(boolean asFloat) throws IOException {
+        byte[] file = resource(COCO, COCO_DIR, "detect.tflite", COCO_SHA256);
+        byte[] map = resource(COCO, COCO_DIR, "labelmap.txt", COCO_SHA256);
+        List<String> names = new java.util.ArrayList<>(new String(map, java.nio.charset.StandardCharsets.UTF_8).lines().map(String::strip).toList());
+        while (!names.isEmpty() && names.get(names.size() - 1).isEmpty()) names.remove(names.size() - 1);
+        if (!names.isEmpty() && names.get(0).equals("???")) names.remove(0);
+        io.mssd.core.io.tflite.TfliteModel m = io.mssd.core.io.tflite.TfliteModel.parse(file, "embedded " + COCO + "/detect.tflite");
+        return asFloat ? TfliteSsdImporter.loadFloat(COCO, m, names) : TfliteSsdImporter.load(COCO, m, names);
+    }
+
     private static byte[] resource(String name) throws IOException {
-        try (InputStream in = ModelZoo.class.getResourceAsStream(FACE_DIR + name)) {
-            if (in == null) throw new ModelFormatException("embedded " + FACE, name, "resource is missing from the jar");
+        return resource(FACE, FACE_DIR, name, SHA256);
+    }
+
+    private static byte[] resource(String model, String dir, String name, Map<String, String> sha) throws IOException {
+        try (InputStream in = ModelZoo.class.getResourceAsStream(dir + name)) {
+            if (in == null) throw new ModelFormatException("embedded " + model, name, "resource is missing from the jar");
             byte[] b = in.readAllBytes();
-            String want = SHA256.get(name);
+            String want = sha.get(name);
             if (want != null && !want.equals(sha256(b))) {
-                throw new ModelFormatException("embedded " + FACE, name, "SHA-256 " + sha256(b) + " differs from the published " + want);
+                throw new ModelFormatException("embedded " + model, name, "SHA-256 " + sha256(b) + " differs from the published " + want);
             }
             return b;
         }

@@ -14,6 +14,35 @@ public final class LinearAssignment {
         int[] rowToCol = new int[n];
         java.util.Arrays.fill(rowToCol, -1);
         if (n == 0 || m == 0) return rowToCol;
+        // rows and columns with no cost below the limit can only stay unassigned: solve without them
+        int[] rows = new int[n], cols = new int[m];
+        int nr = 0, nc = 0;
+        boolean[] colLive = new boolean[m];
+        for (int i = 0; i < n; i++) {
+            boolean live = false;
+            for (int j = 0; j < m; j++) {
+                if (cost[i * m + j] < limit) {
+                    live = true;
+                    colLive[j] = true;
+                }
+            }
+            if (live) rows[nr++] = i;
+        }
+        for (int j = 0; j < m; j++) if (colLive[j]) cols[nc++] = j;
+        if (nr == 0) return rowToCol;
+        if (nr < n || nc < m) {
+            double[] sub = new double[nr * nc];
+            for (int a = 0; a < nr; a++) for (int b = 0; b < nc; b++) sub[a * nc + b] = cost[rows[a] * m + cols[b]];
+            int[] r = solveDense(sub, nr, nc, limit);
+            for (int a = 0; a < nr; a++) if (r[a] >= 0) rowToCol[rows[a]] = cols[r[a]];
+            return rowToCol;
+        }
+        return solveDense(cost, n, m, limit);
+    }
+
+    private static int[] solveDense(double[] cost, int n, int m, double limit) {
+        int[] rowToCol = new int[n];
+        java.util.Arrays.fill(rowToCol, -1);
         int size = n + m;
         double half = limit / 2;
         // extended square matrix: [C, limit/2; limit/2, 0]

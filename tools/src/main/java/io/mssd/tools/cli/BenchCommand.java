@@ -72,7 +72,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     static RgbImage demoFrame(int index) throws Exception {
-        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(DemoClip.extract().toFile());
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(DemoClip.FACES.extract().toFile());
              OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat()) {
             org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
             g.start();

@@ -28,6 +28,9 @@ public final class DetectCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    OnlyOption only;
+
     @Option(names = "--out", description = "Write the image with boxes, labels and scores drawn (PNG/JPEG by extension).")
     Path out;
 
@@ -40,6 +43,8 @@ public final class DetectCommand implements Callable<Integer> {
         List<Detection> dets;
         try (Detector d = model.load()) {
             dets = d.detect(img, model.options(d));
+            java.util.Set<String> keep = only.labels(d.model().labels());
+            if (keep != null) dets = dets.stream().filter(x -> keep.contains(x.label())).toList();
         }
         if (out != null) {
             try (Mat bgr = MatImages.toBgr(img)) {

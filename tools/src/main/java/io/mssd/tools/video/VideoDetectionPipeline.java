@@ -6,7 +6,13 @@ import io.mssd.ssd.Detector;
 import io.mssd.ssd.DetectorOptions;
 import io.mssd.ssd.RgbImage;
 import io.mssd.tools.cli.DetectionJson;
+import io.mssd.ssd.track.ByteTracker;
+import io.mssd.ssd.track.ByteTrackerOptions;
+import io.mssd.ssd.track.LineCounter;
+import io.mssd.ssd.track.TrackedObject;
+import io.mssd.tools.cli.TrackJson;
 import io.mssd.tools.draw.DetectionOverlay;
+import io.mssd.tools.draw.TrackOverlay;
 import io.mssd.tools.image.MatImages;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -43,18 +49,26 @@ import java.util.concurrent.TimeUnit;
  */
 public final class VideoDetectionPipeline {
 
-    /** What to run. output/json may be null; every = run the detector on every N-th frame. */
-    public record Settings(String input, Path output, Path json, int every, long maxFrames, int loops, DetectorOptions options) {
+    /** What to run. output/json may be null; every = run the detector on every N-th frame; only = labels kept (null: all); tracking may be null. */
+    public record Settings(String input, Path output, Path json, int every, long maxFrames, int loops, DetectorOptions options,
+                           java.util.Set<String> only, Tracking tracking) {
         public Settings {
             if (every < 1) throw new IllegalArgumentException("--every must be >= 1, got " + every);
             if (loops < 1) throw new IllegalArgumentException("--loop must be >= 1, got " + loops);
         }
+
+        public Settings(String input, Path output, Path json, int every, long maxFrames, int loops, DetectorOptions options) {
+            this(input, output, json, every, maxFrames, loops, options, null, null);
+        }
     }
+
+    /** ByteTrack on the detections (its frame rate set from the input's) and count lines (x1, y1, x2, y2 each). */
+    public record Tracking(ByteTrackerOptions options, List<double[]> lines) {}
 
     /** Totals of a run: frames, detector runs, wall time and per-stage milliseconds per frame. */
     public record Summary(long frames, long processed, int width, int height, double fps, double wallSeconds,
                           double decodeMsPerFrame, double inferMsPerProcessedFrame, double drawEncodeMsPerFrame,
-                          List<ProcessMemory> memoryPerLoop) {
+                          List<ProcessMemory> memoryPerLoop, int tracksCreated, List<LineCounter> counters, double trackMsPerFrame) {
         public double throughputFps() {
             return frames / wallSeconds;
         }
@@ -73,6 +87,8 @@ public final class VideoDetectionPipeline {
         final Mat bgr;
         final RgbImage rgb; // null when the detector skips this frame
         List<Detection> detections = List.of();
+        List<TrackedObject> tracks = List.of();
+        List<Object> counts = List.of();
         boolean processed;
 
         Job(long index, long timeMs, Mat bgr, RgbImage rgb) {
@@ -102,7 +118,7 @@ public final class VideoDetectionPipeline {
             return t;
         });
         BlockingQueue<Job> decoded = new ArrayBlockingQueue<>(QUEUE), detected = new ArrayBlockingQueue<>(QUEUE);
-        long[] decodeNanos = new long[1], inferNanos = new long[1];
+        long[] decodeNanos = new long[1], inferNanos = new long[1], trackNanos = new long[1];
         long[] processed = new long[1];
         List<ProcessMemory> memory = new ArrayList<>();
         boolean success = false;
@@ -131,7 +147,13 @@ public final class VideoDetectionPipeline {
             final FrameGrabber g = grabber;
             final long totalFrames = total;
             Future<?> decoder = threads.submit(() -> decode(g, s, decoded, decodeNanos, memory));
-            Future<?> inference = threads.submit(() -> infer(s, decoded, detected, inferNanos, processed));
+            ByteTracker tracker = s.tracking() == null ? null : new ByteTracker(s.tracking().options().withFrameRate(fps));
+            List<LineCounter> counters = new ArrayList<>();
+            if (s.tracking() != null) for (double[] l : s.tracking().lines()) counters.add(new LineCounter(l[0], l[1], l[2], l[3]));
+            lineCounters = counters;
+            byteTracker = tracker;
+            TrackOverlay overlay = new TrackOverlay();
+            Future<?> inference = threads.submit(() -> infer(s, decoded, detected, inferNanos, processed, tracker, counters, trackNanos));
             Gson gson = new Gson();
             while (true) {
                 Job job = detected.poll(100, TimeUnit.MILLISECONDS);
@@ -144,7 +166,8 @@ public final class VideoDetectionPipeline {
                 long t0 = System.nanoTime();
                 try {
                     if (recorder != null) {
-                        DetectionOverlay.draw(job.bgr, job.detections);
+                        if (tracker != null) overlay.draw(job.bgr, job.tracks, counters);
+                        else DetectionOverlay.draw(job.bgr, job.detections);
                         Frame f = toFrame.convert(job.bgr);
                         recorder.record(f);
                     }
@@ -153,6 +176,10 @@ public final class VideoDetectionPipeline {
                         line.put("frame", job.index);
                         line.put("time_ms", job.timeMs);
                         line.put("detections", DetectionJson.of(job.detections));
+                        if (tracker != null) {
+                            line.put("tracks", TrackJson.of(job.tracks));
+                            line.put("counts", job.counts);
+                        }
                         json.write(gson.toJson(line));
                         json.newLine();
                     }
@@ -198,8 +225,12 @@ public final class VideoDetectionPipeline {
         double wall = (System.nanoTime() - start) / 1e9;
         return new Summary(frames, processed[0], w, h, fps, wall, frames == 0 ? 0 : decodeNanos[0] / 1e6 / frames,
                 processed[0] == 0 ? 0 : inferNanos[0] / 1e6 / processed[0], frames == 0 ? 0 : drawNanos / 1e6 / frames,
-                memory);
+                memory, byteTracker == null ? 0 : byteTracker.tracksCreated(), lineCounters,
+                processed[0] == 0 ? 0 : trackNanos[0] / 1e6 / processed[0]);
     }
+
+    private List<LineCounter> lineCounters = List.of();
+    private ByteTracker byteTracker;
 
     private Void decode(FrameGrabber first, Settings s, BlockingQueue<Job> out, long[] nanos, List<ProcessMemory> memory)
             throws Exception {
@@ -237,9 +268,11 @@ public final class VideoDetectionPipeline {
         return null;
     }
 
-    private Void infer(Settings s, BlockingQueue<Job> in, BlockingQueue<Job> out, long[] nanos, long[] processed)
-            throws InterruptedException {
+    private Void infer(Settings s, BlockingQueue<Job> in, BlockingQueue<Job> out, long[] nanos, long[] processed,
+                       ByteTracker tracker, List<LineCounter> counters, long[] trackNanos) throws InterruptedException {
         List<Detection> last = List.of();
+        List<TrackedObject> lastTracks = List.of();
+        List<Object> lastCounts = TrackJson.counts(counters);
         try {
             while (true) {
                 Job job = in.take();
@@ -247,11 +280,21 @@ public final class VideoDetectionPipeline {
                 if (job.rgb != null) {
                     long t0 = System.nanoTime();
                     last = detector.detect(job.rgb, s.options());
+                    if (s.only() != null) last = last.stream().filter(d -> s.only().contains(d.label())).toList();
                     nanos[0] += System.nanoTime() - t0;
+                    if (tracker != null) {
+                        long t1 = System.nanoTime();
+                        lastTracks = tracker.update(last);
+                        for (LineCounter c : counters) c.update(lastTracks);
+                        trackNanos[0] += System.nanoTime() - t1;
+                        lastCounts = TrackJson.counts(counters);
+                    }
                     processed[0]++;
                     job.processed = true;
                 }
                 job.detections = last; // skipped frames show the latest detections
+                job.tracks = lastTracks;
+                job.counts = lastCounts;
                 out.put(job);
             }
         } finally {

@@ -67,7 +67,8 @@ class CliTest {
             Files.copy(in, img);
         }
         Path out = dir.resolve("annotated.png");
-        Run r = run("detect", "--image", img.toString(), "--json", "--out", out.toString(), "--min-score", "0.3");
+        Run r = run("detect", "--image", img.toString(), "--model", "face-ssd-mobilenetv1", "--json", "--out", out.toString(),
+                "--min-score", "0.3");
         assertEquals(0, r.code(), r.err());
         var json = com.google.gson.JsonParser.parseString(r.out().strip()).getAsJsonObject();
         assertEquals(720, json.get("width").getAsInt());
@@ -84,5 +85,26 @@ class CliTest {
         Run e = run("detect", "--image", bad.toString());
         assertEquals(2, e.code());
         assertTrue(e.err().contains("bad.png") && e.err().contains("cannot decode"), e.err());
+    }
+
+    /** No --model: the embedded COCO detector; --only keeps the named labels and rejects unknown ones with the list. */
+    @Test
+    void theDefaultModelIsTheCocoDetectorAndOnlyFilters(@TempDir Path dir) throws Exception {
+        Path img = Path.of(CliTest.class.getResource("/train-grad/000000010764.jpg").toURI());
+        Run r = run("detect", "--image", img.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        var dets = com.google.gson.JsonParser.parseString(r.out().strip()).getAsJsonObject().getAsJsonArray("detections");
+        assertTrue(dets.size() >= 2, r.out());
+        assertEquals("person", dets.get(0).getAsJsonObject().get("label").getAsString());
+        boolean other = false;
+        for (var d : dets) other |= !d.getAsJsonObject().get("label").getAsString().equals("person");
+        assertTrue(other, "this photo has a non-person detection too: " + r.out());
+        r = run("detect", "--image", img.toString(), "--json", "--only", "person");
+        for (var d : com.google.gson.JsonParser.parseString(r.out().strip()).getAsJsonObject().getAsJsonArray("detections")) {
+            assertEquals("person", d.getAsJsonObject().get("label").getAsString());
+        }
+        r = run("detect", "--image", img.toString(), "--only", "persons");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("'persons'") && r.err().contains("toothbrush"), r.err());
     }
 }

@@ -26,7 +26,7 @@ class EvalCommandTest {
                 + (y2 - y1) + "],\"area\":" + (x2 - x1) * (y2 - y1) + ",\"iscrowd\":0}],\"categories\":[{\"id\":7,\"name\":\"Face\"}]}");
         Path out = dir.resolve("results.json"), plot = dir.resolve("pr.png");
         CliTest.Run r = CliTest.run("eval", "--images", images.toString(), "--ann", gt.toString(), "--out", out.toString(),
-                "--plot", plot.toString(), "--threads", "2");
+                "--plot", plot.toString(), "--threads", "2", "--model", "face-ssd-mobilenetv1");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("Average Precision  (AP) @[ IoU=0.50      | area=   all | maxDets=100 ] = 1.000"), r.out());
         assertTrue(Files.size(plot) > 5000, "plot written");
@@ -43,11 +43,12 @@ class EvalCommandTest {
         Path gt = dir.resolve("gt.json");
         Files.writeString(gt, "{\"images\":[{\"id\":1,\"width\":10,\"height\":10,\"file_name\":\"nope.png\"}],"
                 + "\"annotations\":[],\"categories\":[{\"id\":1,\"name\":\"person\"}]}");
-        CliTest.Run r = CliTest.run("eval", "--images", dir.toString(), "--ann", gt.toString(), "--out", dir.resolve("r.json").toString());
+        CliTest.Run r = CliTest.run("eval", "--images", dir.toString(), "--ann", gt.toString(), "--out", dir.resolve("r.json").toString(),
+                "--model", "face-ssd-mobilenetv1");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("face") && r.err().contains("map to no category"), r.err());
         r = CliTest.run("eval", "--images", dir.toString(), "--ann", gt.toString(), "--out", dir.resolve("r.json").toString(),
-                "--allow-unmapped");
+                "--allow-unmapped", "--model", "face-ssd-mobilenetv1");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("nope.png") && r.err().contains("missing"), r.err());
     }

@@ -32,7 +32,7 @@ class VideoDetectionPipelineTest {
     @BeforeAll
     static void setUp() throws IOException {
         detector = Detector.load(ModelZoo.FACE, 2);
-        clip = DemoClip.extract();
+        clip = DemoClip.FACES.extract();
     }
 
     @AfterAll

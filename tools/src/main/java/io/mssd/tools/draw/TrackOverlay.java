@@ -1,0 +1,96 @@
+package io.mssd.tools.draw;
+
+import io.mssd.ssd.box.Box;
+import io.mssd.ssd.track.LineCounter;
+import io.mssd.ssd.track.TrackedObject;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Point;
+import org.bytedeco.opencv.opencv_core.Scalar;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Draws tracks on a BGR frame: each identity in its own colour with a "#id label" tag, a short trail
+ * of its bottom-centre, and every count line with its running in/out totals. Keeps the trails between
+ * frames: one instance per video, used from one thread.
+ */
+public final class TrackOverlay {
+    private static final int TRAIL = 20, FORGET_AFTER = 30;
+    private final Map<Integer, Deque<int[]>> trails = new HashMap<>();
+    private final Map<Integer, Integer> lastSeen = new HashMap<>();
+    private int frame;
+
+    public void draw(Mat bgr, List<TrackedObject> tracks, List<LineCounter> lines) {
+        frame++;
+        int size = Math.max(bgr.cols(), bgr.rows());
+        int thickness = Math.max(2, size / 400);
+        double fontScale = Math.max(0.45, size / 1400.0);
+        for (TrackedObject t : tracks) {
+            Deque<int[]> trail = trails.computeIfAbsent(t.id(), k -> new ArrayDeque<>());
+            Box b = t.box();
+            trail.addLast(new int[] {Math.round((b.x1() + b.x2()) / 2), Math.round(b.y2())});
+            if (trail.size() > TRAIL) trail.removeFirst();
+            lastSeen.put(t.id(), frame);
+        }
+        for (Iterator<Map.Entry<Integer, Integer>> it = lastSeen.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Integer, Integer> e = it.next();
+            if (frame - e.getValue() > FORGET_AFTER) {
+                trails.remove(e.getKey());
+                it.remove();
+            }
+        }
+        for (TrackedObject t : tracks) {
+            Box b = t.box();
+            try (Scalar c = colour(t.id()); Scalar black = new Scalar(0, 0, 0, 255);
+                 Point p1 = new Point(Math.round(b.x1()), Math.round(b.y1())); Point p2 = new Point(Math.round(b.x2()), Math.round(b.y2()))) {
+                opencv_imgproc.rectangle(bgr, p1, p2, c, thickness, opencv_imgproc.LINE_AA, 0);
+                int[] prev = null;
+                for (int[] q : trails.get(t.id())) {
+                    if (prev != null) {
+                        try (Point a = new Point(prev[0], prev[1]); Point z = new Point(q[0], q[1])) {
+                            opencv_imgproc.line(bgr, a, z, c, Math.max(1, thickness - 1), opencv_imgproc.LINE_AA, 0);
+                        }
+                    }
+                    prev = q;
+                }
+                String text = String.format(Locale.ROOT, "#%d %s", t.id(), t.label());
+                int[] baseline = new int[1];
+                try (org.bytedeco.opencv.opencv_core.Size ts = opencv_imgproc.getTextSize(text, opencv_imgproc.FONT_HERSHEY_SIMPLEX, fontScale, 1, baseline)) {
+                    int x = Math.max(0, Math.round(b.x1())), y = Math.max(ts.height() + 4, Math.round(b.y1()));
+                    try (Point t1 = new Point(x, y - ts.height() - 4); Point t2 = new Point(x + ts.width() + 6, y);
+                         Point org = new Point(x + 3, y - 3)) {
+                        opencv_imgproc.rectangle(bgr, t1, t2, c, opencv_imgproc.FILLED, opencv_imgproc.LINE_8, 0);
+                        opencv_imgproc.putText(bgr, text, org, opencv_imgproc.FONT_HERSHEY_SIMPLEX, fontScale, black, 1, opencv_imgproc.LINE_AA, false);
+                    }
+                }
+            }
+        }
+        for (LineCounter l : lines) {
+            double[] s = l.segment();
+            try (Scalar yellow = new Scalar(0, 255, 255, 255); Scalar black = new Scalar(0, 0, 0, 255);
+                 Point a = new Point((int) s[0], (int) s[1]); Point z = new Point((int) s[2], (int) s[3])) {
+                opencv_imgproc.line(bgr, a, z, yellow, thickness + 1, opencv_imgproc.LINE_AA, 0);
+                String text = String.format(Locale.ROOT, "in %d  out %d", l.totalIn(), l.totalOut());
+                int x = (int) Math.min(Math.max(0, s[0] + 6), Math.max(0, bgr.cols() - 160)), y = (int) Math.max(24, s[1] - 8);
+                try (Point org = new Point(x, y)) {
+                    opencv_imgproc.putText(bgr, text, org, opencv_imgproc.FONT_HERSHEY_SIMPLEX, fontScale * 1.3, black, 4, opencv_imgproc.LINE_AA, false);
+                    opencv_imgproc.putText(bgr, text, org, opencv_imgproc.FONT_HERSHEY_SIMPLEX, fontScale * 1.3, yellow, 2, opencv_imgproc.LINE_AA, false);
+                }
+            }
+        }
+    }
+
+    private static Scalar colour(int id) {
+        // golden-ratio hues: neighbouring identities get distant colours
+        float hue = (float) ((id * 0.618033988749895) % 1.0);
+        int rgb = java.awt.Color.HSBtoRGB(hue, 0.85f, 1f);
+        return new Scalar(rgb & 0xff, (rgb >> 8) & 0xff, (rgb >> 16) & 0xff, 255);
+    }
+}
