@@ -25,6 +25,10 @@ final class DetectionView extends JComponent {
 
     private BufferedImage frame;
     private List<Detection> detections = List.of();
+    /** With tracking: the current tracks (drawn instead of the detections), trails and count lines; null without. */
+    private List<io.mssd.ssd.track.TrackedObject> tracks;
+    private List<io.mssd.ssd.track.LineCounter> lines = List.of();
+    private final java.util.Map<Integer, java.util.ArrayDeque<float[]>> trails = new java.util.HashMap<>();
 
     DetectionView() {
         setPreferredSize(new Dimension(800, 600));
@@ -40,6 +44,39 @@ final class DetectionView extends JComponent {
 
     List<Detection> detections() {
         return detections;
+    }
+
+    /** Tracks of the frame shown next (null: tracking off), and the count lines. */
+    void showTracks(List<io.mssd.ssd.track.TrackedObject> t, List<io.mssd.ssd.track.LineCounter> countLines) {
+        tracks = t == null ? null : List.copyOf(t);
+        lines = countLines;
+        if (t == null) trails.clear();
+        else {
+            java.util.Set<Integer> alive = new java.util.HashSet<>();
+            for (var o : t) {
+                alive.add(o.id());
+                var q = trails.computeIfAbsent(o.id(), k -> new java.util.ArrayDeque<>());
+                q.addLast(new float[] {(o.box().x1() + o.box().x2()) / 2, o.box().y2()});
+                if (q.size() > 20) q.removeFirst();
+            }
+            trails.keySet().retainAll(alive);
+        }
+        repaint();
+    }
+
+    List<io.mssd.ssd.track.TrackedObject> tracks() {
+        return tracks;
+    }
+
+    /** A component point in frame pixels. */
+    double[] toFrame(int x, int y) {
+        double[] t = transform();
+        return new double[] {(x - t[1]) / t[0], (y - t[2]) / t[0]};
+    }
+
+    /** The colour of a track identity (golden-ratio hues). */
+    static Color colour(int id) {
+        return Color.getHSBColor((float) ((id * 0.618033988749895) % 1.0), 0.85f, 1f);
     }
 
     BufferedImage frame() {
@@ -82,6 +119,10 @@ final class DetectionView extends JComponent {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
         FontMetrics fm = g.getFontMetrics();
         g.setStroke(new BasicStroke(3));
+        if (tracks != null) {
+            paintTracks(g, fm, t);
+            return;
+        }
         List<TagLayout.Item> items = new ArrayList<>(detections.size());
         List<String> texts = new ArrayList<>(detections.size());
         for (Detection d : detections) {
@@ -99,6 +140,40 @@ final class DetectionView extends JComponent {
             g.fillRect(tag[0], tag[1], tag[2], tag[3]);
             g.setColor(Color.BLACK);
             g.drawString(texts.get(i), tag[0] + 3, tag[1] + fm.getAscent());
+        }
+    }
+
+    private void paintTracks(Graphics2D g, FontMetrics fm, double[] t) {
+        for (var o : tracks) {
+            int[] r = toView(o.box());
+            Color c = colour(o.id());
+            g.setColor(c);
+            g.drawRect(r[0], r[1], r[2] - r[0], r[3] - r[1]);
+            float[] prev = null;
+            for (float[] p : trails.getOrDefault(o.id(), new java.util.ArrayDeque<>())) {
+                if (prev != null) {
+                    g.drawLine((int) Math.round(t[1] + prev[0] * t[0]), (int) Math.round(t[2] + prev[1] * t[0]),
+                            (int) Math.round(t[1] + p[0] * t[0]), (int) Math.round(t[2] + p[1] * t[0]));
+                }
+                prev = p;
+            }
+            String text = String.format(Locale.ROOT, "#%d %s", o.id(), o.label());
+            int y = Math.max(fm.getHeight(), r[1]);
+            g.fillRect(r[0], y - fm.getHeight(), fm.stringWidth(text) + 6, fm.getHeight());
+            g.setColor(Color.BLACK);
+            g.drawString(text, r[0] + 3, y - fm.getDescent());
+        }
+        g.setFont(g.getFont().deriveFont(16f));
+        for (var l : lines) {
+            double[] s = l.segment();
+            int x1 = (int) Math.round(t[1] + s[0] * t[0]), y1 = (int) Math.round(t[2] + s[1] * t[0]);
+            g.setColor(Color.YELLOW);
+            g.drawLine(x1, y1, (int) Math.round(t[1] + s[2] * t[0]), (int) Math.round(t[2] + s[3] * t[0]));
+            String text = String.format(Locale.ROOT, "in %d  out %d", l.totalIn(), l.totalOut());
+            g.setColor(Color.BLACK);
+            g.drawString(text, x1 + 7, Math.max(18, y1 - 7));
+            g.setColor(Color.YELLOW);
+            g.drawString(text, x1 + 6, Math.max(17, y1 - 8));
         }
     }
 }

@@ -46,6 +46,7 @@ final class ViewerFrame extends JFrame {
     private final JLabel status = new JLabel(" ");
     private final JButton play = new JButton("Pause"), step = new JButton("Step");
     private final JComboBox<String> models = new JComboBox<>();
+    private final javax.swing.JCheckBox trackBox = new javax.swing.JCheckBox("Track");
     private final Object lock = new Object();
     private final Thread worker;
     // shared with the worker, under lock
@@ -55,6 +56,10 @@ final class ViewerFrame extends JFrame {
     private RgbImage lastImage;
     // Swing thread only
     private RawDetections raw;
+    // tracking (Swing thread only): a tracker per source, fed each new frame's detections above 0.1
+    private io.mssd.ssd.track.ByteTracker tracker;
+    private final List<io.mssd.ssd.track.LineCounter> counters = new java.util.ArrayList<>();
+    private int[] dragStart;
     private long lastFrameNanos;
     private double fps;
 
@@ -84,9 +89,27 @@ final class ViewerFrame extends JFrame {
         controls.add(score);
         controls.add(new JLabel("NMS IoU"));
         controls.add(iou);
+        trackBox.setToolTipText("ByteTrack: identities and trails; drag on the picture to draw a count line");
+        trackBox.addActionListener(e -> setTracking(trackBox.isSelected()));
+        controls.add(trackBox);
         status.setBorder(BorderFactory.createEmptyBorder(3, 6, 3, 6));
         add(controls, BorderLayout.NORTH);
         add(view, BorderLayout.CENTER);
+        java.awt.event.MouseAdapter drag = new java.awt.event.MouseAdapter() {
+            @Override
+            public void mousePressed(java.awt.event.MouseEvent e) {
+                dragStart = tracker == null ? null : new int[] {e.getX(), e.getY()};
+            }
+
+            @Override
+            public void mouseReleased(java.awt.event.MouseEvent e) {
+                if (dragStart == null || Math.hypot(e.getX() - dragStart[0], e.getY() - dragStart[1]) < 10) return;
+                double[] a = view.toFrame(dragStart[0], dragStart[1]), b = view.toFrame(e.getX(), e.getY());
+                addCountLine(a[0], a[1], b[0], b[1]);
+                dragStart = null;
+            }
+        };
+        view.addMouseListener(drag);
         add(status, BorderLayout.SOUTH);
         setJMenuBar(menu());
         setTransferHandler(new TransferHandler() {
@@ -201,6 +224,7 @@ final class ViewerFrame extends JFrame {
                         lock.notifyAll();
                     }
                     if (old != null) old.close();
+                    if (tracker != null) setTracking(true);
                     play.setText("Pause");
                     setTitle("mssd viewer - " + s.name());
                 } catch (Exception e) {
@@ -357,10 +381,34 @@ final class ViewerFrame extends JFrame {
         raw = r;
         long t0 = System.nanoTime();
         List<Detection> dets = detector().postprocess(r, options());
+        if (tracker != null) {
+            var tracks = tracker.update(detector().postprocess(r, options().withMinScore(0.1f).withMaxResults(100)));
+            for (var c : counters) c.update(tracks);
+            view.showTracks(tracks, counters);
+        }
         double postMs = (System.nanoTime() - t0) / 1e6;
         view.show(bi, dets);
         status.setText(String.format(Locale.ROOT, "%.1f FPS | decode %.1f ms | infer %.1f ms | post %.2f ms | %d detections | %s",
                 fps, decodeMs, inferMs, postMs, dets.size(), detector().model().name()));
+    }
+
+    /** Tracking on (a fresh tracker, no count lines) or off. */
+    void setTracking(boolean on) {
+        tracker = on ? new io.mssd.ssd.track.ByteTracker(io.mssd.ssd.track.ByteTrackerOptions.DEFAULTS) : null;
+        counters.clear();
+        if (trackBox.isSelected() != on) trackBox.setSelected(on);
+        view.showTracks(on ? List.of() : null, counters);
+    }
+
+    /** A count line in frame pixels (tracking must be on). */
+    void addCountLine(double x1, double y1, double x2, double y2) {
+        if (tracker == null) return;
+        counters.add(new io.mssd.ssd.track.LineCounter(x1, y1, x2, y2));
+        view.repaint();
+    }
+
+    io.mssd.ssd.track.ByteTracker tracker() {
+        return tracker;
     }
 
     /** Slider moved: post-process the current frame's raw output again (no inference). */

@@ -100,4 +100,53 @@ class ViewerFrameTest {
         }
         assertTrue(Files.exists(image));
     }
+
+    /** With Track on, the view draws what a ByteTracker returns for the frame's detections above 0.1, and count lines. */
+    @Test
+    void tracksAreDrawnWhereTheTrackerSays() throws Exception {
+        String noDisplay = ViewerApp.displayProblem();
+        if (noDisplay != null) System.err.println("SKIPPED viewer tracking test: " + noDisplay + "; .ci/run starts Xvfb for it");
+        Assumptions.assumeTrue(noDisplay == null, noDisplay);
+        Path image = Path.of(ViewerFrameTest.class.getResource("/people.jpg").toURI());
+        Detector detector = Detector.load(ModelZoo.DEFAULT, 2);
+        ViewerFrame f = onEdt(() -> {
+            ViewerFrame v = new ViewerFrame(detector);
+            v.setSize(960, 760);
+            v.setVisible(true);
+            v.setTracking(true);
+            v.open(image.toString());
+            return v;
+        });
+        try {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (onEdt(() -> f.view().tracks() == null || f.view().tracks().isEmpty())) {
+                assertTrue(System.currentTimeMillis() < deadline, "no tracks within 60 s");
+                Thread.sleep(100);
+            }
+            var tracks = onEdt(() -> f.view().tracks());
+            var raw = onEdt(f::raw);
+            var expected = new io.mssd.ssd.track.ByteTracker(io.mssd.ssd.track.ByteTrackerOptions.DEFAULTS)
+                    .update(detector.postprocess(raw, onEdt(() -> f.options()).withMinScore(0.1f).withMaxResults(100)));
+            assertEquals(expected, tracks);
+            onEdt(() -> {
+                f.addCountLine(0, 300, 640, 300);
+                return null;
+            });
+            BufferedImage shot = onEdt(f::snapshot);
+            for (var t : tracks) {
+                int[] r = onEdt(() -> f.view().toView(t.box()));
+                int midY = (r[1] + r[3]) / 2;
+                assertTrue(near(shot.getRGB(r[0], midY), DetectionView.colour(t.id())), "left edge of track " + t.id());
+                assertTrue(near(shot.getRGB(r[2], midY), DetectionView.colour(t.id())), "right edge of track " + t.id());
+            }
+            if (System.getProperty("mssd.viewer.tracking.screenshot") != null) {
+                ImageIO.write(onEdt(f::windowImage), "png", Path.of(System.getProperty("mssd.viewer.tracking.screenshot")).toFile());
+            }
+        } finally {
+            onEdt(() -> {
+                f.dispose();
+                return null;
+            });
+        }
+    }
 }
