@@ -201,8 +201,14 @@ public final class MssdModelFormat {
     static JsonObject json(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": no such file");
         if (Files.size(file) > MAX_JSON_BYTES) throw new ModelFormatException(file.toString(), "", "larger than " + MAX_JSON_BYTES + " bytes");
+        String text;
         try {
-            JsonElement e = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ModelFormatException(file.toString(), "", "not UTF-8 text (" + e.getMessage() + ")", e);
+        }
+        try {
+            JsonElement e = JsonParser.parseString(text);
             if (!e.isJsonObject()) throw new ModelFormatException(file.toString(), "$", "expected a JSON object");
             return e.getAsJsonObject();
         } catch (com.google.gson.JsonParseException | IllegalStateException e) {
