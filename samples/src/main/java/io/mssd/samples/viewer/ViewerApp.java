@@ -10,7 +10,7 @@ import javax.swing.SwingUtilities;
 import java.awt.GraphicsEnvironment;
 import java.util.OptionalInt;
 
-/** {@code java -jar samples/target/mssd-viewer.jar [FILE|camera:N]}: the Swing viewer. */
+/** {@code java -jar samples/target/mssd-viewer.jar [--track] [--only person,car] [FILE|camera:N]}: the Swing viewer. */
 public final class ViewerApp {
     private ViewerApp() {}
 
@@ -33,9 +33,34 @@ public final class ViewerApp {
             System.err.println("mssd viewer: error: " + noDisplay + " (set DISPLAY to a running X server, or run under xvfb-run)");
             System.exit(2);
         }
+        String file = null;
+        java.util.Set<String> only = null;
+        boolean track = false;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--track")) track = true;
+            else if (args[i].equals("--only") && i + 1 < args.length) only = new java.util.LinkedHashSet<>(java.util.List.of(args[++i].split(",")));
+            else if (args[i].startsWith("-")) {
+                System.err.println("mssd viewer: error: unknown option " + args[i] + " (usage: [--track] [--only person,car] [FILE|camera:N])");
+                System.exit(2);
+            } else file = args[i];
+        }
         Detector detector = Detector.load(ModelZoo.DEFAULT);
+        if (only != null) {
+            for (String l : only) {
+                if (!detector.model().labels().contains(l)) {
+                    System.err.println("mssd viewer: error: --only: '" + l + "' is not a label of " + detector.model().name()
+                            + "; its labels: " + String.join(", ", detector.model().labels()));
+                    System.exit(2);
+                }
+            }
+        }
+        String source = file;
+        java.util.Set<String> keep = only;
+        boolean tracking = track;
         SwingUtilities.invokeLater(() -> {
             ViewerFrame f = new ViewerFrame(detector);
+            f.setOnly(keep);
+            if (tracking) f.setTracking(true);
             f.setDefaultCloseOperation(JFrame.DISPOSE_ON_CLOSE);
             f.addWindowListener(new java.awt.event.WindowAdapter() {
                 @Override
@@ -45,7 +70,7 @@ public final class ViewerApp {
             });
             f.setLocationRelativeTo(null);
             f.setVisible(true);
-            if (args.length > 0) f.open(args[0]);
+            if (source != null) f.open(source);
             else JOptionPane.showMessageDialog(f, "Open an image, a video or a camera from the File menu, or drop a file on the window.");
         });
     }

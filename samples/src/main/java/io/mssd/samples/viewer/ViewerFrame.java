@@ -60,6 +60,7 @@ final class ViewerFrame extends JFrame {
     private io.mssd.ssd.track.ByteTracker tracker;
     private final List<io.mssd.ssd.track.LineCounter> counters = new java.util.ArrayList<>();
     private int[] dragStart;
+    private java.util.Set<String> only;
     private long lastFrameNanos;
     private double fps;
 
@@ -380,9 +381,9 @@ final class ViewerFrame extends JFrame {
         lastFrameNanos = now;
         raw = r;
         long t0 = System.nanoTime();
-        List<Detection> dets = detector().postprocess(r, options());
+        List<Detection> dets = keep(detector().postprocess(r, options()));
         if (tracker != null) {
-            var tracks = tracker.update(detector().postprocess(r, options().withMinScore(0.1f).withMaxResults(100)));
+            var tracks = tracker.update(keep(detector().postprocess(r, options().withMinScore(0.1f).withMaxResults(100))));
             for (var c : counters) c.update(tracks);
             view.showTracks(tracks, counters);
         }
@@ -390,6 +391,15 @@ final class ViewerFrame extends JFrame {
         view.show(bi, dets);
         status.setText(String.format(Locale.ROOT, "%.1f FPS | decode %.1f ms | infer %.1f ms | post %.2f ms | %d detections | %s",
                 fps, decodeMs, inferMs, postMs, dets.size(), detector().model().name()));
+    }
+
+    /** Keep only these labels (null: all), as `--only` does. */
+    void setOnly(java.util.Set<String> labels) {
+        only = labels;
+    }
+
+    private List<Detection> keep(List<Detection> dets) {
+        return only == null ? dets : dets.stream().filter(d -> only.contains(d.label())).toList();
     }
 
     /** Tracking on (a fresh tracker, no count lines) or off. */
@@ -414,7 +424,7 @@ final class ViewerFrame extends JFrame {
     /** Slider moved: post-process the current frame's raw output again (no inference). */
     private void repostprocess() {
         if (raw == null || view.frame() == null) return;
-        List<Detection> dets = detector().postprocess(raw, options());
+        List<Detection> dets = keep(detector().postprocess(raw, options()));
         view.show(view.frame(), dets);
     }
 
