@@ -30,16 +30,16 @@ public final class VectorGradientKernel implements GradientKernel {
 
     @Override
     public void channelSums(float[] g, int off, int channels, int plane, float[] sums) {
-        for (int c = 0; c < channels; c++) {
-            int i = off + c * plane, e = i + plane;
-            FloatVector acc = FloatVector.zero(S);
-            for (; i + L <= e; i += L) acc = acc.add(FloatVector.fromArray(S, g, i));
-            float s = acc.reduceLanes(VectorOperators.ADD);
-            for (; i < e; i++) s += g[i];
-            sums[c] += s;
-        }
+        for (int c = 0; c < channels; c++) sums[c] += sum(g, off + c * plane, off + (c + 1) * plane);
     }
 
-    /** Columns of k taken at a time: the rows' slices of A and B then stay in cache while every block passes over them. */
-    private static final int KC = 512;
+    /** One plane's sum, its vector loop alone in its method (C2 keeps the accumulator in a register). */
+    private static float sum(float[] g, int from, int to) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = from;
+        for (; i + L <= to; i += L) acc = acc.add(FloatVector.fromArray(S, g, i));
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) s += g[i];
+        return s;
+    }
 }
