@@ -42,7 +42,8 @@ import java.util.concurrent.Callable;
         "OUT/checkpoint/ after every epoch, OUT/curves.png and OUT/history.json."})
 public final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--init", required = true, description = "Starting model: zoo name, tflite:FILE (trained as the float model it defines), caffe:..., or a model folder.")
+    @Option(names = "--init", defaultValue = io.mssd.ssd.model.ModelZoo.DEFAULT, description = "Starting model: zoo name (default ${DEFAULT-VALUE},"
+            + " the embedded COCO detector), tflite:FILE (trained as the float model it defines), caffe:..., or a model folder.")
     String init;
 
     @Option(names = "--data", required = true, description = "Training data: a VOC folder (images/ + annotations/*.xml) or coco:ANNOTATIONS.json,IMAGES_DIR.")
