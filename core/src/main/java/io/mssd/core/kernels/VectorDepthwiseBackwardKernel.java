@@ -25,6 +25,10 @@ public final class VectorDepthwiseBackwardKernel implements DepthwiseBackwardKer
                          float[] weights, float[] dW, float[] dx, int padT, int padL) {
         // stride 1 with a 3x3 window padded by 1 (TF SAME and Caffe pad 1 alike): padded planes make every
         // tap a plain shifted row; other geometries take the scalar loops
+        if (stride == 2 && kh == 3 && kw == 3 && padT <= 1 && padL <= 1 && ow >= L) {
+            strideTwo(c0, c1, x, h, w, g, oh, ow, weights, dW, dx, padT, padL);
+            return;
+        }
         if (stride != 1 || kh != 3 || kw != 3 || padT != 1 || padL != 1 || oh != h || ow != w || w < L) {
             ScalarDepthwiseBackwardKernel.INSTANCE.channels(c0, c1, kh, kw, stride, x, h, w, g, oh, ow, weights, dW, dx, padT, padL);
             return;
@@ -134,5 +138,115 @@ public final class VectorDepthwiseBackwardKernel implements DepthwiseBackwardKer
         return gp[r0 + x + 2] * wt[wo] + gp[r0 + x + 1] * wt[wo + 1] + gp[r0 + x] * wt[wo + 2]
                 + gp[r1 + x + 2] * wt[wo + 3] + gp[r1 + x + 1] * wt[wo + 4] + gp[r1 + x] * wt[wo + 5]
                 + gp[r2 + x + 2] * wt[wo + 6] + gp[r2 + x + 1] * wt[wo + 7] + gp[r2 + x] * wt[wo + 8];
+    }
+
+    /** Per-thread even/odd column planes of a padded stride-2 input and of their gradients. */
+    private static final ThreadLocal<float[][]> SPLIT = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[0], new float[0]});
+
+    /**
+     * 3x3 stride 2: the padded input (top padT, left padL, zeros beyond) is split into its even and odd
+     * columns, so that tap kx of output column ox is column ox of the even plane (kx 0), of the odd
+     * plane (kx 1) or column ox + 1 of the even plane (kx 2): contiguous loads again. The input
+     * gradient gathers in the same two planes and is interleaved back.
+     */
+    private static void strideTwo(int c0, int c1, float[] x, int h, int w, float[] g, int oh, int ow, float[] wt, float[] dW,
+                                  float[] dx, int padT, int padL) {
+        int hp = 2 * oh + 2, cols = ow + 1, size = hp * cols + L;
+        float[][] b = SPLIT.get();
+        if (b[0].length < size) for (int i = 0; i < 4; i++) b[i] = new float[size];
+        float[] ev = b[0], od = b[1], dev = b[2], dod = b[3];
+        int plane = h * w, oplane = oh * ow;
+        for (int c = c0; c < c1; c++) {
+            int xo = c * plane, go = c * oplane, wo = c * 9;
+            java.util.Arrays.fill(ev, 0, size, 0f);
+            java.util.Arrays.fill(od, 0, size, 0f);
+            int wUsed = Math.min(w, 2 * cols - padL); // input columns inside the padded planes
+            for (int iy = 0; iy < h && iy + padT < hp; iy++) {
+                int r = (iy + padT) * cols, src = xo + iy * w;
+                // padded column px = ix + padL: even px -> ev[px / 2], odd -> od[px / 2]
+                int ix = 0;
+                if (padL == 1) {
+                    od[r] = x[src];
+                    ix = 1;
+                }
+                int j = (ix + padL) >> 1;
+                for (; ix + 1 < wUsed; ix += 2, j++) {
+                    ev[r + j] = x[src + ix];
+                    od[r + j] = x[src + ix + 1];
+                }
+                if (ix < wUsed) ev[r + j] = x[src + ix];
+            }
+            if (dW != null) {
+                for (int ky = 0; ky < 3; ky++) strideTwoTapRow(g, go, oh, ow, ev, od, cols, ky, dW, wo + ky * 3);
+            }
+            if (dx != null) {
+                java.util.Arrays.fill(dev, 0, size, 0f);
+                java.util.Arrays.fill(dod, 0, size, 0f);
+                for (int ky = 0; ky < 3; ky++) strideTwoGradRow(g, go, oh, ow, dev, dod, cols, ky, wt[wo + ky * 3], wt[wo + ky * 3 + 1], wt[wo + ky * 3 + 2]);
+                for (int iy = 0; iy < h && iy + padT < hp; iy++) {
+                    int r = (iy + padT) * cols, dst = xo + iy * w;
+                    int ix = 0;
+                    if (padL == 1) {
+                        dx[dst] += dod[r];
+                        ix = 1;
+                    }
+                    int j = (ix + padL) >> 1;
+                    for (; ix + 1 < wUsed; ix += 2, j++) {
+                        dx[dst + ix] += dev[r + j];
+                        dx[dst + ix + 1] += dod[r + j];
+                    }
+                    if (ix < wUsed) dx[dst + ix] += dev[r + j];
+                }
+            }
+        }
+    }
+
+    private static void strideTwoTapRow(float[] g, int go, int oh, int ow, float[] ev, float[] od, int cols, int ky, float[] dW, int o) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0;
+        int vecEnd = ow / L * L;
+        float t0 = 0, t1 = 0, t2 = 0;
+        for (int oy = 0; oy < oh; oy++) {
+            int gr = go + oy * ow, r = (2 * oy + ky) * cols;
+            FloatVector b0 = FloatVector.zero(S), b1 = b0, b2 = b0; // per row: see tapRow
+            for (int ox = 0; ox < vecEnd; ox += L) {
+                FloatVector gv = FloatVector.fromArray(S, g, gr + ox);
+                b0 = gv.fma(FloatVector.fromArray(S, ev, r + ox), b0);
+                b1 = gv.fma(FloatVector.fromArray(S, od, r + ox), b1);
+                b2 = gv.fma(FloatVector.fromArray(S, ev, r + ox + 1), b2);
+            }
+            a0 = a0.add(b0);
+            a1 = a1.add(b1);
+            a2 = a2.add(b2);
+            for (int ox = vecEnd; ox < ow; ox++) {
+                float gv = g[gr + ox];
+                t0 += gv * ev[r + ox];
+                t1 += gv * od[r + ox];
+                t2 += gv * ev[r + ox + 1];
+            }
+        }
+        dW[o] += a0.reduceLanes(VectorOperators.ADD) + t0;
+        dW[o + 1] += a1.reduceLanes(VectorOperators.ADD) + t1;
+        dW[o + 2] += a2.reduceLanes(VectorOperators.ADD) + t2;
+    }
+
+    /** Adds g * w[ky][kx] of tap row ky into the even/odd gradient planes (kx 2 lands one even column right). */
+    private static void strideTwoGradRow(float[] g, int go, int oh, int ow, float[] dev, float[] dod, int cols, int ky,
+                                         float w0, float w1, float w2) {
+        int vecEnd = ow / L * L;
+        for (int oy = 0; oy < oh; oy++) {
+            int gr = go + oy * ow, r = (2 * oy + ky) * cols;
+            FloatVector v0 = FloatVector.broadcast(S, w0), v1 = FloatVector.broadcast(S, w1);
+            for (int ox = 0; ox < vecEnd; ox += L) {
+                FloatVector gv = FloatVector.fromArray(S, g, gr + ox);
+                gv.fma(v0, FloatVector.fromArray(S, dev, r + ox)).intoArray(dev, r + ox);
+                gv.fma(v1, FloatVector.fromArray(S, dod, r + ox)).intoArray(dod, r + ox);
+            }
+            for (int ox = vecEnd; ox < ow; ox++) {
+                dev[r + ox] += g[gr + ox] * w0;
+                dod[r + ox] += g[gr + ox] * w1;
+            }
+            // kx 2 reads even column ox + 1: a separate pass, since it overlaps the kx 0 stores
+            for (int ox = 0; ox < ow; ox++) dev[r + ox + 1] += g[gr + ox] * w2;
+        }
     }
 }

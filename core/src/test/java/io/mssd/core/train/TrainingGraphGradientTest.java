@@ -40,6 +40,10 @@ class TrainingGraphGradientTest {
                 new Object[] {"depthwise 3x3/1 same relu6", new Op(ConvSpec.depthwise(4, 3, 1, Padding.SAME), Activation.RELU6), 9, 7},
                 new Object[] {"depthwise 3x3/2 same relu6", new Op(ConvSpec.depthwise(4, 3, 2, Padding.SAME), Activation.RELU6), 9, 10},
                 new Object[] {"depthwise 3x3/2 caffe pad 1", new Op(new ConvSpec(4, 4, 3, 3, 2, 4, Padding.explicit(1, 1)), Activation.NONE), 8, 7},
+                // maps at least two vectors wide take the Vector API kernels (512-bit: 16 lanes)
+                new Object[] {"depthwise 3x3/1 same, wide map", new Op(ConvSpec.depthwise(3, 3, 1, Padding.SAME), Activation.RELU6), 5, 37},
+                new Object[] {"depthwise 3x3/2 same, wide map", new Op(ConvSpec.depthwise(3, 3, 2, Padding.SAME), Activation.RELU6), 7, 70},
+                new Object[] {"depthwise 3x3/2 caffe pad 1, wide map", new Op(new ConvSpec(3, 3, 3, 3, 2, 3, Padding.explicit(1, 1)), Activation.NONE), 6, 67},
                 new Object[] {"grouped 3x3/1 g2", new Op(new ConvSpec(4, 6, 3, 3, 1, 2, Padding.explicit(1, 1)), Activation.RELU), 6, 6},
                 new Object[] {"5x3 kernel valid", new Op(new ConvSpec(2, 3, 5, 3, 1, 1, Padding.VALID), Activation.NONE), 9, 7});
     }
@@ -190,7 +194,7 @@ class TrainingGraphGradientTest {
                 checked++;
             }
         }
-        assertTrue(checked >= 15, "checked " + checked);
+        assertTrue(checked >= 12, "checked " + checked);
     }
 
     /** Central difference of L with respect to parameter p's element i (weights and biases alternate per conv). */
