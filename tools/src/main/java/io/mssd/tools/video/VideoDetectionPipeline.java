@@ -147,7 +147,7 @@ public final class VideoDetectionPipeline {
             final FrameGrabber g = grabber;
             final long totalFrames = total;
             Future<?> decoder = threads.submit(() -> decode(g, s, decoded, decodeNanos, memory));
-            ByteTracker tracker = s.tracking() == null ? null : new ByteTracker(s.tracking().options().withFrameRate(fps / s.every())) // the tracker sees every N-th frame;
+            ByteTracker tracker = s.tracking() == null ? null : new ByteTracker(s.tracking().options().withFrameRate(fps / s.every())); // the tracker sees every N-th frame
             List<LineCounter> counters = new ArrayList<>();
             if (s.tracking() != null) for (double[] l : s.tracking().lines()) counters.add(new LineCounter(l[0], l[1], l[2], l[3]));
             lineCounters = counters;
