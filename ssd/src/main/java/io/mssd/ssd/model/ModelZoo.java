@@ -61,12 +61,7 @@ public final class ModelZoo {
     public static SsdModel load(String spec, Path labels) throws IOException {
         if (spec.equals(FACE)) return face();
         if (spec.equals(COCO)) return coco(false);
-        if (spec.startsWith("tflite:")) {
-            Path file = Path.of(spec.substring("tflite:".length()).strip());
-            Path map = labels != null ? labels : file.resolveSibling("labelmap.txt");
-            List<String> names = Files.isRegularFile(map) ? labelMap(map) : (labels != null ? labelMap(labels) : null);
-            return TfliteSsdImporter.load(file.getFileName().toString(), io.mssd.core.io.tflite.TfliteModel.read(file), names);
-        }
+        if (spec.startsWith("tflite:")) return tflite(spec, labels, false);
         if (spec.startsWith("caffe:")) {
             String[] parts = spec.substring("caffe:".length()).split(",");
             if (parts.length != 2) {
@@ -98,19 +93,30 @@ public final class ModelZoo {
      */
     public static SsdModel loadFloat(String spec, Path labels) throws IOException {
         if (spec.equals(COCO)) return coco(true);
-        if (spec.startsWith("tflite:")) {
-            Path file = Path.of(spec.substring("tflite:".length()).strip());
-            Path map = labels != null ? labels : file.resolveSibling("labelmap.txt");
-            List<String> names = Files.isRegularFile(map) ? labelMap(map) : (labels != null ? labelMap(labels) : null);
-            return TfliteSsdImporter.loadFloat(file.getFileName().toString(), io.mssd.core.io.tflite.TfliteModel.read(file), names);
-        }
+        if (spec.startsWith("tflite:")) return tflite(spec, labels, true);
         return load(spec, labels);
+    }
+
+    /** tflite:FILE, its labels from --labels, else labelmap.txt beside it, else the built-in COCO names. */
+    private static SsdModel tflite(String spec, Path labels, boolean asFloat) throws IOException {
+        Path file = Path.of(spec.substring("tflite:".length()).strip());
+        Path map = labels != null ? labels : file.resolveSibling("labelmap.txt");
+        List<String> names = Files.isRegularFile(map) ? labelMap(map) : (labels != null ? labelMap(labels) : null);
+        return importTflite(file.getFileName().toString(), io.mssd.core.io.tflite.TfliteModel.read(file), names, asFloat);
+    }
+
+    private static SsdModel importTflite(String name, io.mssd.core.io.tflite.TfliteModel m, List<String> names, boolean asFloat) {
+        return asFloat ? TfliteSsdImporter.loadFloat(name, m, names) : TfliteSsdImporter.load(name, m, names);
     }
 
     /** A TensorFlow label map: one name a line; a leading "???" (the background slot) is dropped. */
     static List<String> labelMap(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": no such label file");
-        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(file).stream().map(String::strip).toList());
+        return labelMap(Files.readAllLines(file));
+    }
+
+    static List<String> labelMap(List<String> fileLines) {
+        List<String> lines = new java.util.ArrayList<>(fileLines.stream().map(String::strip).toList());
         while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) lines.remove(lines.size() - 1);
         if (!lines.isEmpty() && lines.get(0).equals("???")) lines.remove(0);
         return lines;
@@ -128,11 +134,8 @@ public final class ModelZoo {
     public static SsdModel coco(boolean asFloat) throws IOException {
         byte[] file = resource(COCO, COCO_DIR, "detect.tflite", COCO_SHA256);
         byte[] map = resource(COCO, COCO_DIR, "labelmap.txt", COCO_SHA256);
-        List<String> names = new java.util.ArrayList<>(new String(map, java.nio.charset.StandardCharsets.UTF_8).lines().map(String::strip).toList());
-        while (!names.isEmpty() && names.get(names.size() - 1).isEmpty()) names.remove(names.size() - 1);
-        if (!names.isEmpty() && names.get(0).equals("???")) names.remove(0);
-        io.mssd.core.io.tflite.TfliteModel m = io.mssd.core.io.tflite.TfliteModel.parse(file, "embedded " + COCO + "/detect.tflite");
-        return asFloat ? TfliteSsdImporter.loadFloat(COCO, m, names) : TfliteSsdImporter.load(COCO, m, names);
+        List<String> names = labelMap(new String(map, java.nio.charset.StandardCharsets.UTF_8).lines().toList());
+        return importTflite(COCO, io.mssd.core.io.tflite.TfliteModel.parse(file, "embedded " + COCO + "/detect.tflite"), names, asFloat);
     }
 
     private static byte[] resource(String name) throws IOException {
