@@ -2,13 +2,14 @@ package io.mssd.core.nn;
 
 /**
  * Unfolds convolution windows into GEMM rows: row (c, ky, kx) of the patch matrix [cin*kh*kw x oh*ow]
- * holds that tap for every output pixel (column oy*ow + ox).
+ * holds that tap for every output pixel (column oy*ow + ox); {@link #addBack} is its adjoint (col2im),
+ * for the backward pass.
  */
-final class Im2col {
+public final class Im2col {
     private Im2col() {}
 
     /** Fills rows [r0, r1) x columns [j0, j1) of the patch matrix; out-of-image taps are zero. */
-    static void fill(int r0, int r1, int j0, int j1, float[] in, int inOff, int h, int w, int kh, int kw, int stride,
+    public static void fill(int r0, int r1, int j0, int j1, float[] in, int inOff, int h, int w, int kh, int kw, int stride,
                      int padT, int padL, int oh, int ow, float[] dst) {
         int plane = oh * ow;
         for (int r = r0; r < r1; r++) {
@@ -35,6 +36,27 @@ final class Im2col {
                     for (int ox = a; ox < b; ox++) dst[row + ox] = in[srow + ox * stride];
                 }
                 java.util.Arrays.fill(dst, row + b, row + x1, 0f);
+            }
+        }
+    }
+
+    /**
+     * The adjoint of {@link #fill} for a whole patch matrix: adds each row's values back onto the input
+     * taps it read (out-of-image taps dropped).
+     */
+    public static void addBack(float[] col, int colOff, int h, int w, int kh, int kw, int stride, int padT, int padL, int oh,
+                       int ow, int rows, float[] dx, int dxOff) {
+        int p = oh * ow;
+        for (int r = 0; r < rows; r++) {
+            int kx = r % kw, ky = (r / kw) % kh, c = r / (kw * kh);
+            int dst = dxOff + c * h * w, src = colOff + r * p;
+            int lo = Math.max(0, Math.floorDiv(padL - kx + stride - 1, stride));
+            int hi = Math.max(lo, Math.min(ow, Math.floorDiv(w - 1 - kx + padL, stride) + 1));
+            for (int oy = 0; oy < oh; oy++, src += ow) {
+                int iy = oy * stride + ky - padT;
+                if (iy < 0 || iy >= h) continue;
+                int drow = dst + iy * w + kx - padL;
+                for (int ox = lo; ox < hi; ox++) dx[drow + ox * stride] += col[src + ox];
             }
         }
     }

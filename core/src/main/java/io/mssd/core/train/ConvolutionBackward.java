@@ -4,6 +4,7 @@ import io.mssd.core.kernels.Activation;
 import io.mssd.core.kernels.GemmKernel;
 import io.mssd.core.kernels.GradientKernel;
 import io.mssd.core.nn.ConvSpec;
+import io.mssd.core.nn.Im2col;
 
 /**
  * Gradients of one convolution for one image: with g = dL/d(output) [Cout x P] (P output pixels)
@@ -55,7 +56,6 @@ public final class ConvolutionBackward {
         int groups = spec.groups(), cinG = spec.cin() / groups, coutG = spec.cout() / groups;
         int k = cinG * spec.kh() * spec.kw(), p = oh * ow;
         boolean unit = spec.kh() == 1 && spec.kw() == 1 && spec.stride() == 1 && padT == 0 && padL == 0;
-        int colOff = 0;
         for (int gi = 0; gi < groups; gi++) {
             int xOff = gi * cinG * h * w, gOff = gi * coutG * p;
             float[] col;
@@ -64,9 +64,9 @@ public final class ConvolutionBackward {
                 col = x;
                 cOff = xOff;
             } else {
-                Unfold.im2col(x, xOff, h, w, spec.kh(), spec.kw(), spec.stride(), padT, padL, oh, ow, k, scratch, colOff);
+                Im2col.fill(0, k, 0, p, x, xOff, h, w, spec.kh(), spec.kw(), spec.stride(), padT, padL, oh, ow, scratch);
                 col = scratch;
-                cOff = colOff;
+                cOff = 0;
             }
             if (dW != null) {
                 // dW += g * col^T on the GEMM kernel: its 6x2-vector tile beats dot products along P
@@ -79,11 +79,11 @@ public final class ConvolutionBackward {
             }
             if (dx != null) {
                 // d(col) [K x P] = W^T [K x Cout/g] * g [Cout/g x P]
-                gemm.block(0, k, 0, p, p, coutG, wT, gi * k * coutG, g, gOff, scratch, colOff, ZERO_BIAS, 0, Activation.NONE);
+                gemm.block(0, k, 0, p, p, coutG, wT, gi * k * coutG, g, gOff, scratch, 0, ZERO_BIAS, 0, Activation.NONE);
                 if (unit) {
-                    for (int i = 0; i < k * p; i++) dx[xOff + i] += scratch[colOff + i];
+                    for (int i = 0; i < k * p; i++) dx[xOff + i] += scratch[i];
                 } else {
-                    Unfold.col2im(scratch, colOff, h, w, spec.kh(), spec.kw(), spec.stride(), padT, padL, oh, ow, k, dx, xOff);
+                    Im2col.addBack(scratch, 0, h, w, spec.kh(), spec.kw(), spec.stride(), padT, padL, oh, ow, k, dx, xOff);
                 }
             }
         }
