@@ -18,6 +18,9 @@ import io.mssd.ssd.head.ScoreFunction;
 public final class MultiBoxLoss {
     /** Sums of one image: classification loss of positives and kept negatives, box loss, positives, kept negatives. */
     public record Parts(double classSum, double boxSum, int positives, int negatives) {
+        /** Nothing yet: the start of a sum. */
+        public static final Parts NONE = new Parts(0, 0, 0, 0);
+
         public Parts plus(Parts o) {
             return new Parts(classSum + o.classSum, boxSum + o.boxSum, positives + o.positives, negatives + o.negatives);
         }

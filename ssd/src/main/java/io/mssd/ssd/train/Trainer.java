@@ -142,11 +142,10 @@ public final class Trainer implements AutoCloseable {
             boolean frozen = opt.backboneFrozen(e);
             net.freezeBackbone(frozen);
             int[] order = order(e);
-            // loader jobs run two batches ahead of the compute threads
             double lossSum = 0;
-            int steps = 0;
-            List<List<Future<TrainingSample>>> queued = new ArrayList<>();
             int stepsThisEpoch = Math.min(stepsPerEpoch, totalSteps - step);
+            // loader jobs run two batches ahead of the compute threads
+            List<List<Future<TrainingSample>>> queued = new ArrayList<>();
             for (int b = 0; b < Math.min(2, stepsThisEpoch); b++) queued.add(submitBatch(e, order, b));
             for (int b = 0; b < stepsThisEpoch; b++) {
                 List<Future<TrainingSample>> jobs = queued.remove(0);
@@ -155,11 +154,10 @@ public final class Trainer implements AutoCloseable {
                 for (Future<TrainingSample> f : jobs) batch.add(get(f));
                 Step s = trainStep(batch, e, frozen);
                 lossSum += s.loss();
-                steps++;
                 listener.step(s);
             }
             epoch++;
-            listener.epochEnd(e, steps == 0 ? 0 : lossSum / steps);
+            listener.epochEnd(e, stepsThisEpoch == 0 ? 0 : lossSum / stepsThisEpoch);
         }
     }
 
@@ -191,12 +189,12 @@ public final class Trainer implements AutoCloseable {
         for (int t = 0; t < threads; t++) {
             int worker = t;
             results.add(compute.submit(() -> {
-                MultiBoxLoss.Parts sum = new MultiBoxLoss.Parts(0, 0, 0, 0);
+                MultiBoxLoss.Parts sum = MultiBoxLoss.Parts.NONE;
                 for (int j = worker; j < batch.size(); j += threads) sum = sum.plus(passes.get(worker).run(batch.get(j), true));
                 return sum;
             }));
         }
-        MultiBoxLoss.Parts total = new MultiBoxLoss.Parts(0, 0, 0, 0);
+        MultiBoxLoss.Parts total = MultiBoxLoss.Parts.NONE;
         for (Future<MultiBoxLoss.Parts> f : results) total = total.plus(get(f));
         int n = total.positives();
         List<io.mssd.core.train.TrainingGraph.Pass> gp = new ArrayList<>();

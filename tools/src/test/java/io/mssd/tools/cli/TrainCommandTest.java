@@ -1,6 +1,5 @@
 package io.mssd.tools.cli;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.mssd.core.io.SafeTensors;
@@ -12,11 +11,7 @@ import io.mssd.ssd.model.ModelZoo;
 import io.mssd.ssd.model.MssdModelFormat;
 import io.mssd.ssd.model.SsdModel;
 import io.mssd.ssd.train.SsdTrainingNetwork;
-import io.mssd.ssd.train.TrainingSample;
 import io.mssd.tools.SharedData;
-import io.mssd.tools.data.CocoTrainingSet;
-import io.mssd.tools.data.LabelledImage;
-import io.mssd.tools.data.TrainingData;
 import io.mssd.tools.image.MatImages;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -26,8 +21,6 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -102,15 +95,7 @@ class TrainCommandTest {
         // the gradient, computed here on the same batch
         SsdModel m = MssdModelFormat.read(dir);
         SsdTrainingNetwork net = new SsdTrainingNetwork(m);
-        List<TrainingSample> batch = new ArrayList<>();
-        for (LabelledImage im : CocoTrainingSet.read(fixture().resolve("instances_2images.json"), fixture())) {
-            batch.add(TrainingData.decode(im, m.labels()));
-        }
-        SsdTrainingNetwork.ImagePass pass = net.newPass();
-        net.graph().beginStep();
-        int positives = 0;
-        for (TrainingSample s : batch) positives += pass.run(s, true).positives();
-        net.graph().collectGradients(List.of(pass.graphPass()), 1f / positives);
+        io.mssd.tools.train.TrainGradientReferenceTest.computeGradients(net, io.mssd.tools.train.TrainGradientReferenceTest.batch(m));
         JsonObject ref = JsonParser.parseString(Files.readString(fixture().resolve("reference_grad.json"))).getAsJsonObject()
                 .getAsJsonObject("params");
         int within1e3 = 0;

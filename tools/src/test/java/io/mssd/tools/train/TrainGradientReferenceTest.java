@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * tensors given in full elementwise. With mssd's own pure-Java resize (a byte off by one here and
  * there) the issue's bounds hold: 90% of the tensors within 1e-3 and all within 1e-2.
  */
-class TrainGradientReferenceTest {
+public class TrainGradientReferenceTest {
     static JsonObject ref;
     static SsdModel model;
     static SsdTrainingNetwork net;
@@ -65,16 +65,18 @@ class TrainGradientReferenceTest {
     }
 
     /** The reference batch's gradients (sum over both images, divided by the batch's positives). */
-    static MultiBoxLoss.Parts computeGradients(SsdTrainingNetwork n, List<TrainingSample> batch) {
+    /** One plain step's gradients on one thread: the batch's sums divided by its positives. */
+    public static MultiBoxLoss.Parts computeGradients(SsdTrainingNetwork n, List<TrainingSample> batch) {
         SsdTrainingNetwork.ImagePass pass = n.newPass();
         n.graph().beginStep();
-        MultiBoxLoss.Parts sum = new MultiBoxLoss.Parts(0, 0, 0, 0);
+        MultiBoxLoss.Parts sum = MultiBoxLoss.Parts.NONE;
         for (TrainingSample s : batch) sum = sum.plus(pass.run(s, true));
         n.graph().collectGradients(List.of(pass.graphPass()), 1f / sum.positives());
         return sum;
     }
 
-    static List<TrainingSample> batch(SsdModel model) throws Exception {
+    /** The fixture's two images and their ground truth, as training samples of {@code model}. */
+    public static List<TrainingSample> batch(SsdModel model) throws Exception {
         Path dir = resources();
         List<LabelledImage> data = CocoTrainingSet.read(dir.resolve("instances_2images.json"), dir);
         List<TrainingSample> out = new ArrayList<>();
