@@ -129,6 +129,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
+        TrainerOptions opt = options(); // bad options fail before any file is read
         List<LabelledImage> train = TrainingData.open(data);
         List<LabelledImage> valSet = val == null ? null : TrainingData.open(val);
         if (holdout != null) {
@@ -139,7 +140,6 @@ public final class TrainCommand implements Callable<Integer> {
             for (int i = 0; i < train.size(); i++) (i % holdout == holdout - 1 ? valSet : kept).add(train.get(i));
             train = kept;
         }
-        TrainerOptions opt = options();
         SsdModel model;
         Path ckpt = null;
         JsonObject history = new JsonObject();
@@ -164,6 +164,7 @@ public final class TrainCommand implements Callable<Integer> {
         double[] best = {history.has("best_AP") ? history.get("best_AP").getAsDouble() : -1};
         int[] bestEpoch = {history.has("best_epoch") ? history.get("best_epoch").getAsInt() : -1};
         SsdModel m = model;
+        int stepsThisRun;
         try (Trainer trainer = new Trainer(net, samples, opt); Detector detector = new Detector(m, opt.threads())) {
             if (ckpt != null) trainer.restore(SafeTensors.read(ckpt.resolve("optimizer.safetensors")).entrySet().stream()
                     .collect(LinkedHashMap::new, (mm, e) -> mm.put(e.getKey(), e.getValue().values()), Map::putAll));
@@ -176,8 +177,8 @@ public final class TrainCommand implements Callable<Integer> {
             ProgressBar bar = new ProgressBar(System.err, (long) trainer.totalSteps() * opt.batch(), "img");
             long[] done = {(long) trainer.stepsDone() * opt.batch()};
             long[] tEpoch = {System.nanoTime()};
-            if (stopAfter != null && stopAfter < 1) throw new IllegalArgumentException("--stop-after must be >= 1, got " + stopAfter);
             int until = stopAfter == null ? Integer.MAX_VALUE : trainer.epoch() + stopAfter;
+            int stepsBefore = trainer.stepsDone();
             trainer.run(until, new Trainer.Listener() {
                 @Override
                 public void step(Trainer.Step s) {
@@ -200,7 +201,7 @@ public final class TrainCommand implements Callable<Integer> {
                             if (st[0] > best[0]) {
                                 best[0] = st[0];
                                 bestEpoch[0] = epoch + 1;
-                                MssdModelFormat.write(m, out, provenance(m, trainer, epoch + 1, st));
+                                MssdModelFormat.write(m, out, provenance(m, opt, trainer, epoch + 1, st));
                                 valText += " (best)";
                             }
                         }
@@ -211,7 +212,7 @@ public final class TrainCommand implements Callable<Integer> {
                         tEpoch[0] = System.nanoTime();
                         JsonObject h = historyJson(loss, ap, ap50, best[0], bestEpoch[0]);
                         Path c = out.resolve("checkpoint");
-                        MssdModelFormat.write(m, c, provenance(m, trainer, epoch + 1, null));
+                        MssdModelFormat.write(m, c, provenance(m, opt, trainer, epoch + 1, null));
                         Map<String, SafeTensors.Entry> state = new LinkedHashMap<>();
                         trainer.state().forEach((k, v) -> state.put(k, new SafeTensors.Entry(new int[] {v.length}, v)));
                         SafeTensors.write(c.resolve("optimizer.safetensors"), state, Map.of());
@@ -224,15 +225,15 @@ public final class TrainCommand implements Callable<Integer> {
                 }
             });
             bar.finish(done[0]);
+            stepsThisRun = trainer.stepsDone() - stepsBefore;
             if (validator == null) {
-                MssdModelFormat.write(m, out, provenance(m, trainer, trainer.epoch(), null));
+                MssdModelFormat.write(m, out, provenance(m, opt, trainer, trainer.epoch(), null));
             } else {
-                MssdModelFormat.write(m, out.resolve("last"), provenance(m, trainer, trainer.epoch(), null));
+                MssdModelFormat.write(m, out.resolve("last"), provenance(m, opt, trainer, trainer.epoch(), null));
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "trained %d steps in %.1f s; wrote %s%s, %s%n", opt.steps() > 0 ? opt.steps()
-                        : opt.epochs() * ((train.size() + opt.batch() - 1) / opt.batch()), secs, out,
+        System.out.printf(Locale.ROOT, "trained %d steps in %.1f s; wrote %s%s, %s%n", stepsThisRun, secs, out,
                 validator == null ? "" : String.format(Locale.ROOT, " (best epoch %d, val AP %.3f; the last epoch in %s)", bestEpoch[0],
                         best[0], out.resolve("last")), out.resolve("curves.png"));
         return 0;
@@ -253,6 +254,7 @@ public final class TrainCommand implements Callable<Integer> {
         };
         if (!optimizer.equals("sgd") && !optimizer.equals("adam")) throw new IllegalArgumentException("--optimizer must be sgd or adam, got '" + optimizer + "'");
         if (keepHead && classes != null) throw new IllegalArgumentException("--keep-head and --classes exclude each other");
+        if (stopAfter != null && stopAfter < 1) throw new IllegalArgumentException("--stop-after must be >= 1, got " + stopAfter);
         TrainerOptions o = TrainerOptions.defaults();
         if (epochs != null) {
             if (epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
@@ -269,7 +271,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .withFreeze(f, headsOnlyEpochs != null ? headsOnlyEpochs : o.headsOnlyEpochs()).withAllLayersLrScale(allLayersScale).withData(!noAugment, zoomOut, !noShuffle, seed).withThreads(t);
     }
 
-    private JsonObject provenance(SsdModel m, Trainer trainer, int epoch, double[] stats) {
+    private JsonObject provenance(SsdModel m, TrainerOptions opt, Trainer trainer, int epoch, double[] stats) {
         JsonObject p = new JsonObject();
         p.addProperty("source", init);
         p.addProperty("created_by", "mssd train");
@@ -281,7 +283,7 @@ public final class TrainCommand implements Callable<Integer> {
         t.addProperty("head", keepHead ? "the source model's own, fine-tuned" : "new class predictors (background output kept, classes seeded)");
         t.addProperty("epochs_done", epoch);
         t.addProperty("steps_done", trainer.stepsDone());
-        t.add("options", new Gson().toJsonTree(options()));
+        t.add("options", new Gson().toJsonTree(opt));
         if (stats != null) {
             t.addProperty("val_AP", stats[0]);
             t.addProperty("val_AP50", stats[1]);
