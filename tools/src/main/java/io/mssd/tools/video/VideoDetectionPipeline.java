@@ -111,6 +111,8 @@ public final class VideoDetectionPipeline {
         avutil.av_log_set_level(avutil.AV_LOG_ERROR); // FFmpeg's stream banners are noise here
         Path tmpVideo = s.output() == null ? null : temporary(s.output());
         Path tmpJson = s.json() == null ? null : temporary(s.json());
+        List<LineCounter> counters = new ArrayList<>(); // before the input opens: a bad line leaves nothing open
+        if (s.tracking() != null) for (double[] l : s.tracking().lines()) counters.add(new LineCounter(l[0], l[1], l[2], l[3]));
         FrameGrabber grabber = VideoInput.open(s.input());
         ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "mssd-video");
@@ -128,6 +130,8 @@ public final class VideoDetectionPipeline {
         long perLoop = VideoInput.isCamera(s.input()) ? -1 : grabber.getLengthInFrames();
         long total = perLoop > 0 ? perLoop * s.loops() : -1;
         if (s.maxFrames() > 0) total = total > 0 ? Math.min(total, s.maxFrames()) : s.maxFrames();
+        // the tracker sees every N-th frame: its frame rate is the input's over N
+        ByteTracker tracker = s.tracking() == null ? null : new ByteTracker(s.tracking().options().withFrameRate(fps / s.every()));
         long start = System.nanoTime();
         long frames = 0, drawNanos = 0;
         try (BufferedWriter json = tmpJson == null ? null : Files.newBufferedWriter(tmpJson, StandardCharsets.UTF_8);
@@ -147,11 +151,6 @@ public final class VideoDetectionPipeline {
             final FrameGrabber g = grabber;
             final long totalFrames = total;
             Future<?> decoder = threads.submit(() -> decode(g, s, decoded, decodeNanos, memory));
-            ByteTracker tracker = s.tracking() == null ? null : new ByteTracker(s.tracking().options().withFrameRate(fps / s.every())); // the tracker sees every N-th frame
-            List<LineCounter> counters = new ArrayList<>();
-            if (s.tracking() != null) for (double[] l : s.tracking().lines()) counters.add(new LineCounter(l[0], l[1], l[2], l[3]));
-            lineCounters = counters;
-            byteTracker = tracker;
             TrackOverlay overlay = new TrackOverlay();
             Future<?> inference = threads.submit(() -> infer(s, decoded, detected, inferNanos, processed, tracker, counters, trackNanos));
             Gson gson = new Gson();
@@ -225,12 +224,10 @@ public final class VideoDetectionPipeline {
         double wall = (System.nanoTime() - start) / 1e9;
         return new Summary(frames, processed[0], w, h, fps, wall, frames == 0 ? 0 : decodeNanos[0] / 1e6 / frames,
                 processed[0] == 0 ? 0 : inferNanos[0] / 1e6 / processed[0], frames == 0 ? 0 : drawNanos / 1e6 / frames,
-                memory, byteTracker == null ? 0 : byteTracker.tracksCreated(), lineCounters,
+                memory, tracker == null ? 0 : tracker.tracksCreated(), counters,
                 processed[0] == 0 ? 0 : trackNanos[0] / 1e6 / processed[0]);
     }
 
-    private List<LineCounter> lineCounters = List.of();
-    private ByteTracker byteTracker;
 
     private Void decode(FrameGrabber first, Settings s, BlockingQueue<Job> out, long[] nanos, List<ProcessMemory> memory)
             throws Exception {
