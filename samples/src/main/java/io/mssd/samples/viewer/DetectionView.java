@@ -28,7 +28,7 @@ final class DetectionView extends JComponent {
     /** With tracking: the current tracks (drawn instead of the detections), trails and count lines; null without. */
     private List<io.mssd.ssd.track.TrackedObject> tracks;
     private List<io.mssd.ssd.track.LineCounter> lines = List.of();
-    private final java.util.Map<Integer, java.util.ArrayDeque<float[]>> trails = new java.util.HashMap<>();
+    private final io.mssd.tools.draw.TrackTrails trails = new io.mssd.tools.draw.TrackTrails(20, 0);
 
     DetectionView() {
         setPreferredSize(new Dimension(800, 600));
@@ -51,16 +51,7 @@ final class DetectionView extends JComponent {
         tracks = t == null ? null : List.copyOf(t);
         lines = countLines;
         if (t == null) trails.clear();
-        else {
-            java.util.Set<Integer> alive = new java.util.HashSet<>();
-            for (var o : t) {
-                alive.add(o.id());
-                var q = trails.computeIfAbsent(o.id(), k -> new java.util.ArrayDeque<>());
-                q.addLast(new float[] {(o.box().x1() + o.box().x2()) / 2, o.box().y2()});
-                if (q.size() > 20) q.removeFirst();
-            }
-            trails.keySet().retainAll(alive);
-        }
+        else trails.update(t);
         repaint();
     }
 
@@ -74,9 +65,9 @@ final class DetectionView extends JComponent {
         return new double[] {(x - t[1]) / t[0], (y - t[2]) / t[0]};
     }
 
-    /** The colour of a track identity (golden-ratio hues). */
+    /** The colour of a track identity (as the video overlay draws it). */
     static Color colour(int id) {
-        return Color.getHSBColor((float) ((id * 0.618033988749895) % 1.0), 0.85f, 1f);
+        return new Color(io.mssd.tools.draw.TrackTrails.rgb(id));
     }
 
     BufferedImage frame() {
@@ -150,7 +141,7 @@ final class DetectionView extends JComponent {
             g.setColor(c);
             g.drawRect(r[0], r[1], r[2] - r[0], r[3] - r[1]);
             float[] prev = null;
-            for (float[] p : trails.getOrDefault(o.id(), new java.util.ArrayDeque<>())) {
+            for (float[] p : trails.trail(o.id())) {
                 if (prev != null) {
                     g.drawLine((int) Math.round(t[1] + prev[0] * t[0]), (int) Math.round(t[2] + prev[1] * t[0]),
                             (int) Math.round(t[1] + p[0] * t[0]), (int) Math.round(t[2] + p[1] * t[0]));

@@ -8,13 +8,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Draws tracks on a BGR frame: each identity in its own colour with a "#id label" tag, a short trail
@@ -22,39 +17,22 @@ import java.util.Map;
  * frames: one instance per video, used from one thread.
  */
 public final class TrackOverlay {
-    private static final int TRAIL = 20, FORGET_AFTER = 30;
-    private final Map<Integer, Deque<int[]>> trails = new HashMap<>();
-    private final Map<Integer, Integer> lastSeen = new HashMap<>();
-    private int frame;
+    private final TrackTrails trails = new TrackTrails(20, 30);
 
     public void draw(Mat bgr, List<TrackedObject> tracks, List<LineCounter> lines) {
-        frame++;
+        trails.update(tracks);
         int size = Math.max(bgr.cols(), bgr.rows());
         int thickness = Math.max(2, size / 400);
         double fontScale = Math.max(0.45, size / 1400.0);
-        for (TrackedObject t : tracks) {
-            Deque<int[]> trail = trails.computeIfAbsent(t.id(), k -> new ArrayDeque<>());
-            Box b = t.box();
-            trail.addLast(new int[] {Math.round((b.x1() + b.x2()) / 2), Math.round(b.y2())});
-            if (trail.size() > TRAIL) trail.removeFirst();
-            lastSeen.put(t.id(), frame);
-        }
-        for (Iterator<Map.Entry<Integer, Integer>> it = lastSeen.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Integer, Integer> e = it.next();
-            if (frame - e.getValue() > FORGET_AFTER) {
-                trails.remove(e.getKey());
-                it.remove();
-            }
-        }
         for (TrackedObject t : tracks) {
             Box b = t.box();
             try (Scalar c = colour(t.id()); Scalar black = new Scalar(0, 0, 0, 255);
                  Point p1 = new Point(Math.round(b.x1()), Math.round(b.y1())); Point p2 = new Point(Math.round(b.x2()), Math.round(b.y2()))) {
                 opencv_imgproc.rectangle(bgr, p1, p2, c, thickness, opencv_imgproc.LINE_AA, 0);
-                int[] prev = null;
-                for (int[] q : trails.get(t.id())) {
+                float[] prev = null;
+                for (float[] q : trails.trail(t.id())) {
                     if (prev != null) {
-                        try (Point a = new Point(prev[0], prev[1]); Point z = new Point(q[0], q[1])) {
+                        try (Point a = new Point(Math.round(prev[0]), Math.round(prev[1])); Point z = new Point(Math.round(q[0]), Math.round(q[1]))) {
                             opencv_imgproc.line(bgr, a, z, c, Math.max(1, thickness - 1), opencv_imgproc.LINE_AA, 0);
                         }
                     }
@@ -88,9 +66,7 @@ public final class TrackOverlay {
     }
 
     private static Scalar colour(int id) {
-        // golden-ratio hues: neighbouring identities get distant colours
-        float hue = (float) ((id * 0.618033988749895) % 1.0);
-        int rgb = java.awt.Color.HSBtoRGB(hue, 0.85f, 1f);
+        int rgb = TrackTrails.rgb(id);
         return new Scalar(rgb & 0xff, (rgb >> 8) & 0xff, (rgb >> 16) & 0xff, 255);
     }
 }
