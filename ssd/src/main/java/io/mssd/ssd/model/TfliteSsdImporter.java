@@ -178,23 +178,19 @@ public final class TfliteSsdImporter {
                     // predictor outputs (read by RESHAPE, not by another convolution) leave as real values
                     boolean head = isReadOnlyByReshape(op.outputs()[0]);
                     String result = shortName(out.name());
-                    if (dequantize) {
-                        Activation fa = head ? Activation.NONE : floatActivation(act, oq, op);
-                        Convolution conv = Convolution.of(result, spec, weights, bias, fa);
-                        if (from.isEmpty()) nb.addFromInput(conv);
-                        else nb.add(conv, from);
-                        sourceNames.put(result + "/weights", w.name());
-                        if (bias != null) sourceNames.put(result + "/bias", m.tensor(op.inputs()[2]).name());
-                        node.put(out.index(), result);
-                        channels.put(result, spec.cout());
-                        grid.put(result, oq);
-                        continue;
-                    }
-                    String convName = shortName(out.name()) + ":conv";
-                    Convolution conv = Convolution.of(convName, spec, weights, bias, Activation.NONE);
+                    // float: the convolution with its activation is the node; quantised: the integer convolution,
+                    // then requantisation onto the output's uint8 grid
+                    Activation fa = dequantize ? (head ? Activation.NONE : floatActivation(act, oq, op)) : Activation.NONE;
+                    String convName = dequantize ? result : result + ":conv";
+                    Convolution conv = Convolution.of(convName, spec, weights, bias, fa);
                     if (from.isEmpty()) nb.addFromInput(conv);
                     else nb.add(conv, from);
-                    nb.add(new Requantize(result, (double) inq.scale() * wq.scale() / oq.scale(), zp, lo, hi, head ? oq.scale() : 1f), convName);
+                    if (dequantize) {
+                        sourceNames.put(result + "/weights", w.name());
+                        if (bias != null) sourceNames.put(result + "/bias", m.tensor(op.inputs()[2]).name());
+                    } else {
+                        nb.add(new Requantize(result, (double) inq.scale() * wq.scale() / oq.scale(), zp, lo, hi, head ? oq.scale() : 1f), convName);
+                    }
                     node.put(out.index(), result);
                     channels.put(result, spec.cout());
                     grid.put(result, oq);
