@@ -16,11 +16,6 @@ import io.mssd.core.nn.Im2col;
 public final class ConvolutionBackward {
     private ConvolutionBackward() {}
 
-    /**
-     * A zero bias for the GEMMs here: the kernel's JIT-compiled form is specialised on the forward
-     * pass, which always has a bias; a null one would make it deoptimise and recompile repeatedly.
-     */
-    private static final float[] ZERO_BIAS = new float[1 << 16];
 
     private static final GradientKernel KERNEL = GradientKernel.fastest();
 
@@ -49,10 +44,11 @@ public final class ConvolutionBackward {
      * A general or 1x1 convolution (groups allowed). x: the layer's input plane stack [Cin x h x w];
      * g: dL/d(output) [Cout x oh x ow] (after the activation's mask); wT: the weights transposed per
      * group, [g][K x Cout/g]; dW accumulates [Cout][Cin/g][kh][kw]; dx (null: not wanted) accumulates
-     * [Cin x h x w].
+     * [Cin x h x w]. zeros: at least {@link #zeroBiasFloats} zeros, the GEMMs' bias: the kernel's compiled form
+     * is specialised on the forward pass, which always has a bias (a null one made it deoptimise).
      */
     public static void convolution(GemmKernel gemm, ConvSpec spec, float[] x, int h, int w, float[] g, int oh, int ow,
-                                   float[] wT, float[] dW, float[] dx, float[] scratch, int padT, int padL) {
+                                   float[] wT, float[] dW, float[] dx, float[] scratch, int padT, int padL, float[] zeros) {
         int groups = spec.groups(), cinG = spec.cin() / groups, coutG = spec.cout() / groups;
         int k = cinG * spec.kh() * spec.kw(), p = oh * ow;
         boolean unit = spec.kh() == 1 && spec.kw() == 1 && spec.stride() == 1 && padT == 0 && padL == 0;
@@ -73,13 +69,13 @@ public final class ConvolutionBackward {
                 // (measured: a 2x4 dot-product tile reached 17-37 GFLOP/s, the GEMM 55-60)
                 int colTOff = k * p, dwOff = 2 * k * p;
                 transpose(col, cOff, k, p, scratch, colTOff);
-                gemm.block(0, coutG, 0, k, k, p, g, gOff, scratch, colTOff, scratch, dwOff, ZERO_BIAS, 0, Activation.NONE);
+                gemm.block(0, coutG, 0, k, k, p, g, gOff, scratch, colTOff, scratch, dwOff, zeros, 0, Activation.NONE);
                 int wOff = gi * coutG * k;
                 for (int i = 0; i < coutG * k; i++) dW[wOff + i] += scratch[dwOff + i];
             }
             if (dx != null) {
                 // d(col) [K x P] = W^T [K x Cout/g] * g [Cout/g x P]
-                gemm.block(0, k, 0, p, p, coutG, wT, gi * k * coutG, g, gOff, scratch, 0, ZERO_BIAS, 0, Activation.NONE);
+                gemm.block(0, k, 0, p, p, coutG, wT, gi * k * coutG, g, gOff, scratch, 0, zeros, 0, Activation.NONE);
                 if (unit) {
                     for (int i = 0; i < k * p; i++) dx[xOff + i] += scratch[i];
                 } else {
@@ -87,6 +83,11 @@ public final class ConvolutionBackward {
                 }
             }
         }
+    }
+
+    /** Zero-bias floats {@link #convolution} needs: the GEMMs' row counts, Cout/groups and K. */
+    public static int zeroBiasFloats(ConvSpec spec) {
+        return Math.max(spec.cout() / spec.groups(), spec.weightCount() / spec.cout());
     }
 
     /** dst[j][i] = src[i][j] for a rows x cols block (cache-blocked). */

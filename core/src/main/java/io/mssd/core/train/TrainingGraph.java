@@ -32,6 +32,7 @@ public final class TrainingGraph {
     private final Activation[] acts;
     private final int[] weightParam, biasParam;
     private final List<Parameter> params = new ArrayList<>();
+    private final float[] zeros; // the backward GEMMs' bias
     private final float[][] transposed; // per conv node: weights as [g][K x Cout/g], refreshed by beginStep
     private final GemmKernel gemm = GemmKernel.fastest();
     private final io.mssd.core.kernels.DepthwiseBackwardKernel depthwiseBackward = io.mssd.core.kernels.DepthwiseBackwardKernel.fastest();
@@ -71,6 +72,9 @@ public final class TrainingGraph {
                         + " convolutions and ReLU/ReLU6 can (export a quantised model to float first)");
             }
         }
+        int z = 0;
+        for (Convolution c : convs) if (c != null) z = Math.max(z, ConvolutionBackward.zeroBiasFloats(c.spec()));
+        zeros = new float[z];
         updateNeedsGrad();
     }
 
@@ -227,7 +231,7 @@ public final class TrainingGraph {
                             c.weights(), dW, dx, padT, padL);
                 } else {
                     ConvolutionBackward.convolution(gemm, s, x, is.h(), is.w(), g, os.h(), os.w(), transposed[i], dW, dx,
-                            scratch, padT, padL);
+                            scratch, padT, padL, zeros);
                 }
             }
         }
