@@ -10,14 +10,40 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A network of single-input layers in topological order. Each node reads the network input or an
- * earlier node's output, so branches (SSD heads on intermediate feature maps) are plain nodes.
- * Immutable and shareable; per-thread state lives in a {@link Workspace}.
+ * A network of layers in topological order. Each node reads the network input or an earlier node's
+ * output, so branches (SSD heads on intermediate feature maps) are plain nodes; a
+ * {@link MultiInputLayer} (residual sum, concatenation) reads several. Immutable and shareable;
+ * per-thread state lives in a {@link Workspace}.
  */
 public final class Network {
 
-    /** A layer and the node it reads (-1: the network input). */
-    public record Node(Layer layer, int input) {}
+    /** A layer, the node it reads (-1: the network input) and, for a multi-input layer, the further nodes it reads. */
+    public record Node(Layer layer, int input, int[] extraInputs) {
+        public Node(Layer layer, int input) {
+            this(layer, input, new int[0]);
+        }
+
+        public Node {
+            extraInputs = extraInputs.clone();
+            if (extraInputs.length > 0 && !(layer instanceof MultiInputLayer)) {
+                throw new IllegalArgumentException("layer " + layer.name() + " (" + layer.type() + ") takes one input, given "
+                        + (1 + extraInputs.length));
+            }
+        }
+
+        /** Every node this one reads, the first input first. */
+        public int[] inputs() {
+            int[] all = new int[1 + extraInputs.length];
+            all[0] = input;
+            System.arraycopy(extraInputs, 0, all, 1, extraInputs.length);
+            return all;
+        }
+
+        @Override
+        public int[] extraInputs() {
+            return extraInputs.clone();
+        }
+    }
 
     private final List<Node> nodes;
     private final Map<String, Integer> index;
@@ -48,7 +74,14 @@ public final class Network {
         Shape[] out = new Shape[nodes.size()];
         for (int i = 0; i < nodes.size(); i++) {
             Node node = nodes.get(i);
-            out[i] = node.layer().outputShape(node.input() < 0 ? input : out[node.input()]);
+            if (node.layer() instanceof MultiInputLayer m) {
+                int[] ins = node.inputs();
+                Shape[] in = new Shape[ins.length];
+                for (int j = 0; j < ins.length; j++) in[j] = ins[j] < 0 ? input : out[ins[j]];
+                out[i] = m.outputShape(in);
+            } else {
+                out[i] = node.layer().outputShape(node.input() < 0 ? input : out[node.input()]);
+            }
         }
         return out;
     }
@@ -84,10 +117,26 @@ public final class Network {
         }
 
         private Builder add(Layer layer, int input) {
+            return add(layer, new int[] {input});
+        }
+
+        /** A layer reading the given nodes by index (-1: the network input), each added before it. */
+        public Builder add(Layer layer, int[] inputs) {
             if (names.containsKey(layer.name())) throw new IllegalArgumentException("duplicate layer name '" + layer.name() + "'");
+            if (inputs.length == 0) throw new IllegalArgumentException("layer " + layer.name() + " reads nothing");
+            for (int in : inputs) {
+                if (in < -1 || in >= nodes.size()) {
+                    throw new IllegalArgumentException("layer " + layer.name() + " reads node " + in + ", not added before it");
+                }
+            }
             names.put(layer.name(), nodes.size());
-            nodes.add(new Node(layer, input));
+            nodes.add(new Node(layer, inputs[0], java.util.Arrays.copyOfRange(inputs, 1, inputs.length)));
             return this;
+        }
+
+        /** Nodes added so far (the index the next one gets). */
+        public int size() {
+            return nodes.size();
         }
 
         public Network build() {

@@ -32,8 +32,7 @@ public final class Workspace {
         for (int i = 0; i < n; i++) {
             kept[i] = keep == null || keep.contains(network.nodes().get(i).layer().name());
             lastUse[i] = i;
-            int in = network.nodes().get(i).input();
-            if (in >= 0) lastUse[in] = i;
+            for (int in : network.nodes().get(i).inputs()) if (in >= 0) lastUse[in] = i;
         }
         java.util.List<float[]> free = new java.util.ArrayList<>();
         long scratchSize = 0;
@@ -56,7 +55,14 @@ public final class Workspace {
         this.steps = new Step[shapes.length];
         for (int i = 0; i < shapes.length; i++) {
             Network.Node node = network.nodes().get(i);
-            steps[i] = node.layer().bind(node.input() < 0 ? input : outputs[node.input()], outputs[i], scratch);
+            if (node.layer() instanceof MultiInputLayer m) {
+                int[] ins = node.inputs();
+                Tensor[] in = new Tensor[ins.length];
+                for (int j = 0; j < ins.length; j++) in[j] = ins[j] < 0 ? input : outputs[ins[j]];
+                steps[i] = m.bind(in, outputs[i], scratch);
+            } else {
+                steps[i] = node.layer().bind(node.input() < 0 ? input : outputs[node.input()], outputs[i], scratch);
+            }
         }
         this.nanos = new long[shapes.length];
     }

@@ -36,15 +36,24 @@ public final class ViewerApp {
         String file = null;
         java.util.Set<String> only = null;
         boolean track = false;
+        String model = ModelZoo.DEFAULT;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--track")) track = true;
+            else if (args[i].equals("--model") && i + 1 < args.length) model = args[++i];
             else if (args[i].equals("--only") && i + 1 < args.length) only = new java.util.LinkedHashSet<>(java.util.List.of(args[++i].split(",")));
             else if (args[i].startsWith("-")) {
-                System.err.println("mssd viewer: error: unknown option " + args[i] + " (usage: [--track] [--only person,car] [FILE|camera:N])");
+                System.err.println("mssd viewer: error: unknown option " + args[i] + " (usage: [--model SPEC] [--track] [--only person,car] [FILE|camera:N])");
                 System.exit(2);
             } else file = args[i];
         }
-        Detector detector = Detector.load(ModelZoo.DEFAULT);
+        Detector detector;
+        try {
+            detector = Detector.load(model);
+        } catch (RuntimeException | java.io.IOException e) {
+            System.err.println("mssd viewer: error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         if (only != null) {
             for (String l : only) {
                 if (!detector.model().labels().contains(l)) {

@@ -237,7 +237,7 @@ final class ViewerFrame extends JFrame {
 
     private void chooseModel() {
         JFileChooser c = new JFileChooser();
-        c.setDialogTitle("Model: .tflite, TF.js .json, the model.json of an mssd model folder, or a Caffe .prototxt (then its .caffemodel)");
+        c.setDialogTitle("Model: .tflite, .onnx (labels.txt beside it), TF.js .json, the model.json of an mssd model folder, or a Caffe .prototxt (then its .caffemodel)");
         if (c.showOpenDialog(this) != JFileChooser.APPROVE_OPTION) {
             models.setSelectedIndex(0);
             return;
@@ -246,6 +246,8 @@ final class ViewerFrame extends JFrame {
         String spec;
         if (path.endsWith(".tflite")) {
             spec = "tflite:" + path;
+        } else if (path.endsWith(".onnx")) {
+            spec = "onnx:" + path;
         } else if (path.endsWith(".prototxt")) {
             JFileChooser w = new JFileChooser(c.getSelectedFile().getParentFile());
             w.setDialogTitle("The .caffemodel for " + c.getSelectedFile().getName());

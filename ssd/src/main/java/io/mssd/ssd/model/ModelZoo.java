@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * Named models and model files. {@link #load} takes a zoo name ({@value #FACE}), a model folder in
  * mssd's format (model.json + weights.safetensors), a path to a TF.js weights manifest / model.json
- * in the SSD-MobileNetV1 layout, tflite:FILE, or caffe:DEPLOY.prototxt,WEIGHTS.caffemodel.
+ * in the SSD-MobileNetV1 layout, tflite:FILE, caffe:DEPLOY.prototxt,WEIGHTS.caffemodel, or onnx:FILE
+ * (a pytorch-ssd / jetson-inference export).
  */
 public final class ModelZoo {
     public static final String FACE = "face-ssd-mobilenetv1";
@@ -49,6 +50,7 @@ public final class ModelZoo {
         m.put(FACE, "SSD-MobileNetV1 face detector, 512x512, TF.js weights from @vladmandic/face-api 1.7.15 (MIT); embedded");
         m.put("tflite:PATH/detect.tflite", "a quantised TFLite SSD such as TensorFlow's COCO SSD-MobileNetV1 (300x300, 90 classes; labelmap.txt beside it or --labels)");
         m.put("DIR", "a model folder written by `mssd train` or `mssd export` (model.json + weights.safetensors)");
+        m.put("onnx:PATH/model.onnx", "an SSD exported by pytorch-ssd or jetson-inference (MobileNetV1-SSD, MobileNetV2-SSD-Lite; labels.txt beside it or --labels)");
         m.put("caffe:DEPLOY.prototxt,WEIGHTS.caffemodel", "a Caffe SSD such as chuanqi305's MobileNet-SSD (300x300, 20 VOC classes); bring your own files");
         return m;
     }
@@ -62,6 +64,7 @@ public final class ModelZoo {
         if (spec.equals(FACE)) return face();
         if (spec.equals(COCO)) return coco(false);
         if (spec.startsWith("tflite:")) return tflite(spec, labels, false);
+        if (spec.startsWith("onnx:")) return OnnxSsdImporter.load(Path.of(spec.substring("onnx:".length()).strip()), labels);
         if (spec.startsWith("caffe:")) {
             String[] parts = spec.substring("caffe:".length()).split(",");
             if (parts.length != 2) {
@@ -94,6 +97,10 @@ public final class ModelZoo {
     public static SsdModel loadFloat(String spec, Path labels) throws IOException {
         if (spec.equals(COCO)) return coco(true);
         if (spec.startsWith("tflite:")) return tflite(spec, labels, true);
+        if (spec.startsWith("onnx:")) {
+            throw new IllegalArgumentException("model '" + spec + "': ONNX models run in detect, video, eval and bench but cannot be"
+                    + " trained or exported yet (their graphs decode boxes themselves); start training from a TFLite, Caffe or mssd model");
+        }
         return load(spec, labels);
     }
 

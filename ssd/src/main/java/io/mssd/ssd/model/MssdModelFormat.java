@@ -64,6 +64,9 @@ public final class MssdModelFormat {
         if (model.quantization() != null) {
             throw new IllegalArgumentException("model " + model.name() + " is quantised: export its float version");
         }
+        if (model.decodedOutputs() != null) {
+            throw new IllegalArgumentException("model " + model.name() + " decodes boxes inside its graph (an ONNX export): mssd's format cannot hold it");
+        }
         Files.createDirectories(dir);
         JsonObject root = new JsonObject();
         root.addProperty("format", FORMAT);

@@ -26,6 +26,9 @@ public final class SsdTrainingNetwork {
         if (model.quantization() != null) {
             throw new IllegalArgumentException("model " + model.name() + " is quantised: train its float version (tflite: models load as float for training)");
         }
+        if (model.decodedOutputs() != null) {
+            throw new IllegalArgumentException("model " + model.name() + " decodes boxes inside its graph (an ONNX export): it cannot be trained yet");
+        }
         this.model = model;
         this.graph = new TrainingGraph(model.network(), model.inputShape(), model::sourceName);
         this.loss = new MultiBoxLoss(model.anchors(), model.coder(), model.scoreFunction(), model.logitsPerAnchor(), model.labelOffset());

@@ -11,38 +11,74 @@ import org.bytedeco.opencv.opencv_dnn.Net;
 
 /**
  * The peer in `mssd bench --vs-opencv`: OpenCV DNN (through JavaCV, CPU, OpenCV backend) running
- * the same Caffe files, timed the same way: image in, detections out (blobFromImage with the model's
- * resize and normalisation, forward to detection_out).
+ * the same model files, timed the same way: image in, network outputs out (blobFromImage with the
+ * model's resize and normalisation, forward to the outputs: Caffe's detection_out, which includes
+ * NMS; an ONNX export's scores and boxes, before NMS).
  */
 public final class OpenCvDnnPeer implements AutoCloseable {
     private final Net net;
     private final Mat bgr;
     private final int width, height;
+    private final double scale, mean;
+    private final boolean swapRb;
+    private final org.bytedeco.opencv.opencv_core.StringVector outputs;
 
-    public OpenCvDnnPeer(String prototxt, String caffemodel, RgbImage image, int w, int h, int threads) {
+    private OpenCvDnnPeer(Net net, RgbImage image, int w, int h, int threads, double scale, double mean, boolean swapRb, String... outputs) {
         opencv_core.setNumThreads(threads);
-        this.net = opencv_dnn.readNetFromCaffe(prototxt, caffemodel);
+        this.net = net;
         net.setPreferableBackend(opencv_dnn.DNN_BACKEND_OPENCV);
         net.setPreferableTarget(opencv_dnn.DNN_TARGET_CPU);
         this.bgr = MatImages.toBgr(image);
         this.width = w;
         this.height = h;
+        this.scale = scale;
+        this.mean = mean;
+        this.swapRb = swapRb;
+        this.outputs = new org.bytedeco.opencv.opencv_core.StringVector(outputs);
+    }
+
+    /** chuanqi305's Caffe MobileNet-SSD: BGR, (x - 127.5) * 0.007843, to detection_out. */
+    public OpenCvDnnPeer(String prototxt, String caffemodel, RgbImage image, int w, int h, int threads) {
+        this(opencv_dnn.readNetFromCaffe(prototxt, caffemodel), image, w, h, threads, 0.007843, 127.5, false, "detection_out");
+    }
+
+    /** A pytorch-ssd ONNX export: RGB, (x - 127) / 128, to scores and boxes. */
+    public static OpenCvDnnPeer onnx(String file, RgbImage image, int w, int h, int threads) {
+        return new OpenCvDnnPeer(opencv_dnn.readNetFromONNX(file), image, w, h, threads, 1 / 128.0, 127, true, "scores", "boxes");
     }
 
     /** One frame: preprocessing and the whole net. */
     public void run() {
-        try (Size size = new Size(width, height); Scalar mean = new Scalar(127.5, 127.5, 127.5, 0);
-             Mat blob = opencv_dnn.blobFromImage(bgr, 0.007843, size, mean, false, false, opencv_core.CV_32F)) {
+        try (Size size = new Size(width, height); Scalar m = new Scalar(mean, mean, mean, 0);
+             Mat blob = opencv_dnn.blobFromImage(bgr, scale, size, m, swapRb, false, opencv_core.CV_32F);
+             org.bytedeco.opencv.opencv_core.MatVector out = new org.bytedeco.opencv.opencv_core.MatVector()) {
             net.setInput(blob);
-            try (Mat out = net.forward("detection_out")) {
-                out.total();
+            net.forward(out, outputs);
+            out.get(0).total();
+        }
+    }
+
+    /** The outputs of the last run, flattened (for checking the peer computes what mssd does). */
+    public float[][] outputsOf() {
+        try (Size size = new Size(width, height); Scalar m = new Scalar(mean, mean, mean, 0);
+             Mat blob = opencv_dnn.blobFromImage(bgr, scale, size, m, swapRb, false, opencv_core.CV_32F);
+             org.bytedeco.opencv.opencv_core.MatVector out = new org.bytedeco.opencv.opencv_core.MatVector()) {
+            net.setInput(blob);
+            net.forward(out, outputs);
+            float[][] r = new float[(int) out.size()][];
+            for (int i = 0; i < r.length; i++) {
+                Mat o = out.get(i);
+                r[i] = new float[(int) o.total()];
+                ((java.nio.FloatBuffer) o.createBuffer()).get(r[i]);
             }
+            return r;
         }
     }
 
     @Override
     public void close() {
         bgr.close();
+        outputs.close();
         net.close();
     }
 }

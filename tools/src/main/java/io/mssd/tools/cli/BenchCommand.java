@@ -41,7 +41,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "Also print the per-layer time profile of the network and the time of each stage of detect().")
     boolean profile;
 
-    @Option(names = "--vs-opencv", description = "Also time OpenCV DNN on the same model files and print the ratio (caffe: models).")
+    @Option(names = "--vs-opencv", description = "Also time OpenCV DNN on the same model files and print the ratio (caffe: and onnx: models).")
     boolean vsOpenCv;
 
     @Override
@@ -55,12 +55,17 @@ public final class BenchCommand implements Callable<Integer> {
             if (profile) System.out.print(ModelBenchmark.profile(d, runs) + ModelBenchmark.stages(d, img, runs));
             System.out.printf(Locale.ROOT, "mssd: %.2f ms/frame (median of %d, detect() incl. pre/post-processing)%n", ms, runs);
             if (vsOpenCv) {
-                if (!model.model.startsWith("caffe:")) {
-                    throw new IllegalArgumentException("--vs-opencv needs a caffe:DEPLOY.prototxt,WEIGHTS.caffemodel model");
+                int w = d.model().inputShape().w(), h = d.model().inputShape().h();
+                io.mssd.tools.bench.OpenCvDnnPeer peer;
+                if (model.model.startsWith("caffe:")) {
+                    String[] files = model.model.substring("caffe:".length()).split(",");
+                    peer = new io.mssd.tools.bench.OpenCvDnnPeer(files[0].strip(), files[1].strip(), img, w, h, d.threads());
+                } else if (model.model.startsWith("onnx:")) {
+                    peer = io.mssd.tools.bench.OpenCvDnnPeer.onnx(model.model.substring("onnx:".length()).strip(), img, w, h, d.threads());
+                } else {
+                    throw new IllegalArgumentException("--vs-opencv needs a caffe:DEPLOY.prototxt,WEIGHTS.caffemodel or onnx:FILE model");
                 }
-                String[] files = model.model.substring("caffe:".length()).split(",");
-                try (io.mssd.tools.bench.OpenCvDnnPeer cv = new io.mssd.tools.bench.OpenCvDnnPeer(files[0].strip(), files[1].strip(),
-                        img, d.model().inputShape().w(), d.model().inputShape().h(), d.threads())) {
+                try (io.mssd.tools.bench.OpenCvDnnPeer cv = peer) {
                     double cvMs = ModelBenchmark.medianMs(cv::run, warmup, runs);
                     System.out.printf(Locale.ROOT, "opencv dnn %s: %.2f ms/frame (median of %d, blobFromImage + forward)%n",
                             org.bytedeco.opencv.global.opencv_core.CV_VERSION(), cvMs, runs);

@@ -10,7 +10,7 @@ import java.io.IOException;
 /** Options shared by every command that runs a detector. */
 public final class ModelOptions {
     @Option(names = "--model", defaultValue = ModelZoo.DEFAULT,
-            description = "Zoo name, tflite:FILE, caffe:PROTOTXT,CAFFEMODEL or a TF.js manifest (default ${DEFAULT-VALUE}; see `mssd models`).")
+            description = "Zoo name, tflite:FILE, onnx:FILE, caffe:PROTOTXT,CAFFEMODEL, a model folder or a TF.js manifest (default ${DEFAULT-VALUE}; see `mssd models`).")
     public String model;
 
     @Option(names = "--min-score", description = "Minimum score (default: the model's).")
@@ -31,7 +31,7 @@ public final class ModelOptions {
     @Option(names = "--threads", description = "Compute threads (default: all cores).")
     public Integer threads;
 
-    @Option(names = "--labels", description = "Label map for tflite: models (one name a line; default: labelmap.txt beside the model, else COCO).")
+    @Option(names = "--labels", description = "Label file for tflite: models (one name a line; default: labelmap.txt beside the model, else COCO) and onnx: models (the background first; default: labels.txt beside the model).")
     public java.nio.file.Path labels;
 
     public Detector load() throws IOException {

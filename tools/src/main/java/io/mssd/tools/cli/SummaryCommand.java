@@ -31,21 +31,41 @@ public final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--classes", defaultValue = "1000", description = "Classifier classes; 0 = backbone only (default 1000).")
     int classes;
 
+    @Option(names = "--model", description = "Summarise this model's network instead (zoo name, tflite:, onnx:, caffe:, a model folder; see `mssd models`).")
+    String model;
+
+    @Option(names = "--labels", description = "Label file for --model (as in detect).")
+    java.nio.file.Path labels;
+
     @Option(names = "--json", description = "Print JSON: {\"params\", \"mult_adds\", \"layers\": [...]}.")
     boolean json;
 
     @Override
-    public Integer call() {
-        if (!arch.equals("mobilenet_v1")) {
-            throw new IllegalArgumentException("unknown --arch '" + arch + "': known architectures: mobilenet_v1");
+    public Integer call() throws java.io.IOException {
+        ModelSummary s;
+        String title;
+        if (model != null) {
+            io.mssd.ssd.model.SsdModel m = io.mssd.ssd.model.ModelZoo.load(model, labels);
+            s = ModelSummary.of(m.network(), m.inputShape());
+            title = "model " + m.name() + ", input " + m.inputShape() + ", " + m.labels().size() + " labels";
+        } else {
+            if (!arch.equals("mobilenet_v1")) {
+                throw new IllegalArgumentException("unknown --arch '" + arch + "': known architectures: mobilenet_v1");
+            }
+            Network net = MobileNetV1.build(alpha, classes, WeightSource.zeros());
+            s = ModelSummary.of(net, MobileNetV1.inputShape(resolution));
+            title = String.format("%s alpha=%s resolution=%d classes=%d", arch, alpha, resolution, classes);
         }
-        Network net = MobileNetV1.build(alpha, classes, WeightSource.zeros());
-        ModelSummary s = ModelSummary.of(net, MobileNetV1.inputShape(resolution));
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("arch", arch);
-            out.put("alpha", alpha);
-            out.put("resolution", resolution);
+            if (model != null) {
+                out.put("model", model);
+                out.put("input", s.input().toArray());
+            } else {
+                out.put("arch", arch);
+                out.put("alpha", alpha);
+                out.put("resolution", resolution);
+            }
             out.put("params", s.params());
             out.put("mult_adds", s.multAdds());
             out.put("pointwise_mult_adds_share", s.pointwiseMultAddShare());
@@ -63,7 +83,7 @@ public final class SummaryCommand implements Callable<Integer> {
             out.put("layers", layers);
             System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(out));
         } else {
-            System.out.printf("%s alpha=%s resolution=%d classes=%d%n", arch, alpha, resolution, classes);
+            System.out.println(title);
             System.out.print(s.table());
         }
         return 0;

@@ -1,5 +1,6 @@
 package io.mssd.tools.caffe;
 
+import io.mssd.tools.Npy;
 import io.mssd.core.io.ModelFormatException;
 import io.mssd.core.io.caffe.CaffeModel;
 import io.mssd.core.kernels.ComputePool;

@@ -2,7 +2,7 @@ package io.mssd.tools.caffe;
 
 import io.mssd.core.io.caffe.CaffeModel;
 import io.mssd.core.io.caffe.PrototxtParser;
-import io.mssd.core.io.caffe.ProtoWire;
+import io.mssd.core.io.ProtoWire;
 import io.mssd.core.io.caffe.TextMessage;
 
 import java.util.HashMap;

@@ -1,6 +1,7 @@
 package io.mssd.core.io.caffe;
 
 import io.mssd.core.io.ModelFormatException;
+import io.mssd.core.io.ProtoWire;
 import io.mssd.core.io.WeightTensor;
 
 import java.io.IOException;
@@ -135,7 +136,7 @@ public final class CaffeModel {
                 case 5 -> { // repeated float data [packed]
                     if (wire == ProtoWire.LENGTH) {
                         ProtoWire.Reader p = r.sub();
-                        int count = (p.end - p.pos) / 4;
+                        int count = p.remaining() / 4;
                         if (n + count > data.length) data = java.util.Arrays.copyOf(data, n + count);
                         while (p.more()) data[n++] = p.fixed32Float();
                     } else {

@@ -1,11 +1,11 @@
-package io.mssd.core.io.caffe;
+package io.mssd.core.io;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The protobuf binary wire format, as much as Caffe's files need: varints, fixed32/64 and
+ * The protobuf binary wire format, as much as Caffe and ONNX files need: varints, fixed32/64 and
  * length-delimited fields, for reading and (in tests and tools) writing.
  */
 public final class ProtoWire {
@@ -94,6 +94,17 @@ public final class ProtoWire {
         public int position() {
             return pos;
         }
+
+        /** Bytes left in this message. */
+        public int remaining() {
+            return end - pos;
+        }
+
+        /** The next length-delimited field's bytes, as a view into the buffer (no copy). */
+        public java.nio.ByteBuffer bytesView() {
+            Reader r = sub();
+            return ByteBuffer.wrap(buf, r.pos, r.end - r.pos).slice().order(ByteOrder.LITTLE_ENDIAN);
+        }
     }
 
     /** Appends fields to a byte buffer. */
@@ -115,6 +126,13 @@ public final class ProtoWire {
 
         public Writer string(int field, String s) {
             return bytes(field, s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        public Writer fixed32(int field, float v) {
+            rawVarint(((long) field << 3) | FIXED32);
+            int bits = Float.floatToRawIntBits(v);
+            for (int i = 0; i < 4; i++) out.write((bits >>> (8 * i)) & 0xff);
+            return this;
         }
 
         public Writer message(int field, Writer m) {

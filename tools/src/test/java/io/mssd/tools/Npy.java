@@ -1,4 +1,4 @@
-package io.mssd.tools.caffe;
+package io.mssd.tools;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,9 +10,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Minimal NumPy .npy reader for little-endian float32 arrays (the reference fixtures). */
-record Npy(int[] shape, float[] data) {
+public record Npy(int[] shape, float[] data) {
 
-    static Npy read(Path file) throws IOException {
+    public static Npy read(Path file) throws IOException {
         byte[] b = Files.readAllBytes(file);
         if (b[0] != (byte) 0x93 || b[1] != 'N') throw new IOException(file + ": not a .npy file");
         int major = b[6];
