@@ -6,9 +6,9 @@ package io.mssd.ssd.track;
  * tracks from trackThresh + 0.1; those between 0.1 and trackThresh rescue the remaining tracks (IoU
  * cost limit 0.5); a lost track is kept {@code trackBuffer} frames at 30 fps (scaled by the frame rate).
  */
-public record ByteTrackerOptions(float trackThresh, float matchThresh, int trackBuffer, double frameRate) {
+public record ByteTrackerOptions(float trackThresh, double matchThresh, int trackBuffer, double frameRate) {
 
-    public static final ByteTrackerOptions DEFAULTS = new ByteTrackerOptions(0.5f, 0.8f, 30, 30);
+    public static final ByteTrackerOptions DEFAULTS = new ByteTrackerOptions(0.5f, 0.8, 30, 30); // 0.8 as the reference's Python float
 
     public ByteTrackerOptions {
         if (!(trackThresh > 0.1f && trackThresh < 1)) throw new IllegalArgumentException("track threshold must be in (0.1, 1), got " + trackThresh);

@@ -16,7 +16,8 @@ final class Track {
     int id, frameId, startFrame, trackletLength;
 
     Track(double x1, double y1, double x2, double y2, float score, String label) {
-        this.tlwh = new double[] {x1, y1, x2 - x1, y2 - y1};
+        // the reference turns float32 corners into width and height in float32, then widens to float64
+        this.tlwh = new double[] {x1, y1, (float) (x2 - x1), (float) (y2 - y1)};
         this.score = score;
         this.label = label;
     }

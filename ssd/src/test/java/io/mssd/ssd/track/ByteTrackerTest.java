@@ -57,7 +57,7 @@ class ByteTrackerTest {
 
     @Test
     void anOcclusionLongerThanTheBufferGivesANewIdentity() {
-        ByteTracker tr = new ByteTracker(new ByteTrackerOptions(0.5f, 0.8f, 5, 30)); // 5 frames of buffer
+        ByteTracker tr = new ByteTracker(new ByteTrackerOptions(0.5f, 0.8, 5, 30)); // 5 frames of buffer
         int id = tr.update(List.of(det("dog", 0.9f, 100, 100, 50, 50))).get(0).id();
         tr.update(List.of(det("dog", 0.9f, 100, 100, 50, 50)));
         for (int f = 0; f < 7; f++) tr.update(List.of());
@@ -66,7 +66,7 @@ class ByteTrackerTest {
         assertEquals(1, out.size());
         assertNotEquals(id, out.get(0).id());
         // within the buffer the same object comes back under its old identity
-        ByteTracker tr2 = new ByteTracker(new ByteTrackerOptions(0.5f, 0.8f, 5, 30));
+        ByteTracker tr2 = new ByteTracker(new ByteTrackerOptions(0.5f, 0.8, 5, 30));
         int id2 = tr2.update(List.of(det("dog", 0.9f, 100, 100, 50, 50))).get(0).id();
         tr2.update(List.of(det("dog", 0.9f, 100, 100, 50, 50)));
         for (int f = 0; f < 4; f++) tr2.update(List.of());

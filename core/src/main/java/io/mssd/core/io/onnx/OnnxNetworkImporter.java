@@ -123,7 +123,11 @@ public final class OnnxNetworkImporter {
         for (OnnxNode n : order) for (String i : n.inputs()) if (!i.isEmpty()) consumers.merge(i, 1, Integer::sum);
         for (String o : model.outputs()) consumers.merge(o, 1, Integer::sum);
         for (OnnxNode n : order) for (String o : n.outputs()) producer.put(o, n);
-        for (OnnxNode n : order) {
+        // Constant nodes first: a convolution decides whether it absorbs the Clip after it by reading
+        // that Clip's bounds, which exporters often put in Constant nodes listed after the convolution
+        List<OnnxNode> constantsFirst = new ArrayList<>(order.stream().filter(n -> n.opType().equals("Constant")).toList());
+        constantsFirst.addAll(order.stream().filter(n -> !n.opType().equals("Constant")).toList());
+        for (OnnxNode n : constantsFirst) {
             if (absorbed.contains(n)) continue;
             try {
                 node(n);
