@@ -109,6 +109,15 @@ public final class TfliteSsdImporter {
         grid.put("", iq);
         TfliteModel.Operator post = null;
         for (TfliteModel.Operator op : m.operators()) {
+            int needIn = switch (op.builtin()) {
+                case CONV_2D, DEPTHWISE_CONV_2D -> 2;
+                case RESHAPE, CONCATENATION, LOGISTIC -> 1;
+                default -> 0;
+            };
+            if (op.inputs().length < needIn || (needIn > 0 && op.outputs().length < 1)) {
+                throw error(op, "has " + op.inputs().length + " inputs and " + op.outputs().length + " outputs, expected at least "
+                        + needIn + " and 1");
+            }
             switch (op.builtin()) {
                 case CONV_2D, DEPTHWISE_CONV_2D -> {
                     TfliteModel.Tensor in = m.tensor(op.inputs()[0]), w = m.tensor(op.inputs()[1]);
@@ -212,6 +221,7 @@ public final class TfliteSsdImporter {
         if (opt.containsKey("use_regular_nms") && Boolean.TRUE.equals(opt.get("use_regular_nms"))) {
             throw error(post, "use_regular_nms (per-class NMS) is not supported; the fast NMS is");
         }
+        if (post.inputs().length < 3) throw error(post, "expected 3 inputs (boxes, scores, anchors), got " + post.inputs().length);
         int boxesTensor = post.inputs()[0], scoresTensor = post.inputs()[1], anchorsTensor = post.inputs()[2];
         int boxConcat = resolve(boxesTensor, alias);
         Integer logit = logistic.get(resolve(scoresTensor, alias));

@@ -52,6 +52,7 @@ public final class MssdCommand implements Runnable {
         if (cause != null && cause.getMessage() != null && !msg.contains(cause.getMessage())) {
             msg += ": " + cause.getMessage();
         }
-        return msg;
+        // one line, whatever a library put in its message (Gson adds a help link on a line of its own)
+        return String.join(" ", msg.lines().map(String::strip).filter(l -> !l.isEmpty()).toList());
     }
 }

@@ -57,9 +57,11 @@ public final class CocoJson {
             if (!seenCats) throw new CocoFormatException(f, "categories", "missing field (expected an array of categories)");
             return new CocoDataset(images, anns, cats);
         } catch (MalformedJsonException | IllegalStateException | NumberFormatException e) {
-            throw new CocoFormatException(f, "$", "malformed JSON: " + e.getMessage());
+            throw new CocoFormatException(f, "$", "malformed JSON: " + firstLine(e.getMessage()));
         } catch (java.io.EOFException e) {
             throw new CocoFormatException(f, "$", "unexpected end of file (truncated JSON?)");
+        } catch (java.util.zip.ZipException e) {
+            throw new CocoFormatException(f, "$", "corrupt gzip data: " + firstLine(e.getMessage()));
         }
     }
 
@@ -71,10 +73,58 @@ public final class CocoJson {
             array(r, f, "", i -> out.add(detection(r, f, "[" + i + "]")));
             return out;
         } catch (MalformedJsonException | IllegalStateException | NumberFormatException e) {
-            throw new CocoFormatException(f, "$", "malformed JSON: " + e.getMessage());
+            throw new CocoFormatException(f, "$", "malformed JSON: " + firstLine(e.getMessage()));
         } catch (java.io.EOFException e) {
             throw new CocoFormatException(f, "$", "unexpected end of file (truncated JSON?)");
+        } catch (java.util.zip.ZipException e) {
+            throw new CocoFormatException(f, "$", "corrupt gzip data: " + firstLine(e.getMessage()));
         }
+    }
+
+    /**
+     * A gzip file may expand to at most 64 MiB plus 200 times its own size (COCO JSON compresses about
+     * 10:1), so that a small file cannot make the reader build gigabytes of annotations (a gzip bomb).
+     */
+    static final long MAX_INFLATED_BASE = 64L << 20, MAX_INFLATION = 200;
+
+    /** Counts what it passes and stops with a CocoFormatException past the limit. */
+    private static final class BoundedInputStream extends java.io.FilterInputStream {
+        private final long limit;
+        private final String file;
+        private long count;
+
+        BoundedInputStream(InputStream in, long limit, String file) {
+            super(in);
+            this.limit = limit;
+            this.file = file;
+        }
+
+        private void add(long n) {
+            if (n > 0 && (count += n) > limit) {
+                throw new CocoFormatException(file, "$", "decompresses to more than " + limit + " bytes (200x the file: a gzip bomb?)");
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) add(1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            add(n);
+            return n;
+        }
+    }
+
+    /** Gson appends a troubleshooting link on a second line; the error is the first. */
+    static String firstLine(String message) {
+        if (message == null) return "";
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
     }
 
     private static JsonReader open(Path file) throws IOException {
@@ -87,7 +137,10 @@ public final class CocoJson {
         in.mark(2);
         int b0 = in.read(), b1 = in.read();
         in.reset();
-        if (b0 == 0x1f && b1 == 0x8b) in = new GZIPInputStream(in, 1 << 16);
+        if (b0 == 0x1f && b1 == 0x8b) {
+            long size = Files.size(file);
+            in = new BoundedInputStream(new GZIPInputStream(in, 1 << 16), MAX_INFLATED_BASE + MAX_INFLATION * size, file.toString());
+        }
         JsonReader r = new JsonReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         r.setLenient(true); // so that NaN / Infinity reach our own checks and get a precise message
         return r;

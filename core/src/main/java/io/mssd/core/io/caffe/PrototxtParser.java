@@ -14,11 +14,15 @@ public final class PrototxtParser {
 
     public static TextMessage parse(String text, String file) {
         PrototxtParser p = new PrototxtParser(text, file);
-        TextMessage m = p.message(false);
+        TextMessage m = p.message(false, 0);
         return m;
     }
 
-    private TextMessage message(boolean nested) {
+    /** Caffe's messages nest a few levels; a deeper file is hostile, not a network (and would overflow the stack). */
+    static final int MAX_DEPTH = 64;
+
+    private TextMessage message(boolean nested, int depth) {
+        if (depth > MAX_DEPTH) throw error("messages nested more than " + MAX_DEPTH + " deep");
         TextMessage m = new TextMessage();
         while (true) {
             skipSpace();
@@ -40,7 +44,7 @@ public final class PrototxtParser {
             }
             if (pos < src.length() && (src.charAt(pos) == '{' || src.charAt(pos) == '<')) {
                 pos++;
-                m.add(name, message(true));
+                m.add(name, message(true, depth + 1));
             } else {
                 m.add(name, scalar(name));
             }

@@ -188,7 +188,9 @@ public final class TfliteModel {
         return tensors;
     }
 
+    /** Tensor i; an index the file got wrong is a format error naming it. */
     public Tensor tensor(int i) {
+        if (i < 0 || i >= tensors.size()) throw new ModelFormatException(file, "tensors", "index " + i + " is outside 0.." + (tensors.size() - 1));
         return tensors.get(i);
     }
 
