@@ -128,6 +128,11 @@ public final class VideoCommand implements Callable<Integer> {
             }
             if (out != null) System.out.println("wrote " + out);
             if (json != null) System.out.println("wrote " + json);
+            if (r.cutOff() != null) {
+                // the frames before the cut are written; the run still fails so that a script notices
+                throw new IllegalArgumentException(input + ": stopped early: " + r.cutOff() + "; the " + r.frames()
+                        + " frames before it were processed and written");
+            }
         }
         return 0;
     }

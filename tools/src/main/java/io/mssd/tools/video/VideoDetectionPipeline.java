@@ -68,7 +68,13 @@ public final class VideoDetectionPipeline {
     /** Totals of a run: frames, detector runs, wall time and per-stage milliseconds per frame. */
     public record Summary(long frames, long processed, int width, int height, double fps, double wallSeconds,
                           double decodeMsPerFrame, double inferMsPerProcessedFrame, double drawEncodeMsPerFrame,
-                          List<ProcessMemory> memoryPerLoop, int tracksCreated, List<LineCounter> counters, double trackMsPerFrame) {
+                          List<ProcessMemory> memoryPerLoop, int tracksCreated, List<LineCounter> counters, double trackMsPerFrame,
+                          String cutOff) {
+        /** Where the input stopped before its end (a cut-off or corrupt file), or null when it was read whole. */
+        public String cutOff() {
+            return cutOff;
+        }
+
         public double throughputFps() {
             return frames / wallSeconds;
         }
@@ -108,7 +114,9 @@ public final class VideoDetectionPipeline {
     }
 
     public Summary run(Settings s, Listener listener) throws IOException, InterruptedException {
-        avutil.av_log_set_level(avutil.AV_LOG_ERROR); // FFmpeg's stream banners are noise here
+        // FFmpeg's own log lines (stream banners, "moov atom not found", decoding complaints) would turn one
+        // error into several lines: mssd reports what went wrong itself
+        avutil.av_log_set_level(avutil.AV_LOG_QUIET);
         Path tmpVideo = s.output() == null ? null : temporary(s.output());
         Path tmpJson = s.json() == null ? null : temporary(s.json());
         List<LineCounter> counters = new ArrayList<>(); // before the input opens: a bad line leaves nothing open
@@ -122,6 +130,7 @@ public final class VideoDetectionPipeline {
         BlockingQueue<Job> decoded = new ArrayBlockingQueue<>(QUEUE), detected = new ArrayBlockingQueue<>(QUEUE);
         long[] decodeNanos = new long[1], inferNanos = new long[1], trackNanos = new long[1];
         long[] processed = new long[1];
+        String[] cutOff = new String[1];
         List<ProcessMemory> memory = new ArrayList<>();
         boolean success = false;
         FFmpegFrameRecorder recorder = null;
@@ -150,7 +159,8 @@ public final class VideoDetectionPipeline {
             }
             final FrameGrabber g = grabber;
             final long totalFrames = total;
-            Future<?> decoder = threads.submit(() -> decode(g, s, decoded, decodeNanos, memory));
+            final long framesPerLoop = perLoop;
+            Future<?> decoder = threads.submit(() -> decode(g, s, framesPerLoop, decoded, decodeNanos, memory, cutOff));
             TrackOverlay overlay = new TrackOverlay();
             Future<?> inference = threads.submit(() -> infer(s, decoded, detected, inferNanos, processed, tracker, counters, trackNanos));
             Gson gson = new Gson();
@@ -225,29 +235,47 @@ public final class VideoDetectionPipeline {
         return new Summary(frames, processed[0], w, h, fps, wall, frames == 0 ? 0 : decodeNanos[0] / 1e6 / frames,
                 processed[0] == 0 ? 0 : inferNanos[0] / 1e6 / processed[0], frames == 0 ? 0 : drawNanos / 1e6 / frames,
                 memory, tracker == null ? 0 : tracker.tracksCreated(), counters,
-                processed[0] == 0 ? 0 : trackNanos[0] / 1e6 / processed[0]);
+                processed[0] == 0 ? 0 : trackNanos[0] / 1e6 / processed[0], cutOff[0]);
     }
 
 
-    private Void decode(FrameGrabber first, Settings s, BlockingQueue<Job> out, long[] nanos, List<ProcessMemory> memory)
-            throws Exception {
+    /**
+     * Decodes every frame into {@code out}. A file that stops early (an error after the first frame, or
+     * fewer frames than its container declares) ends the decoding there: the frames before are
+     * processed and written, and {@code cutOff[0]} says where it stopped.
+     */
+    private Void decode(FrameGrabber first, Settings s, long declaredFrames, BlockingQueue<Job> out, long[] nanos,
+                        List<ProcessMemory> memory, String[] cutOff) throws Exception {
         long index = 0;
         try (OpenCVFrameConverter.ToMat toMat = new OpenCVFrameConverter.ToMat()) {
             FrameGrabber g = first;
-            for (int loop = 0; loop < s.loops(); loop++) {
+            for (int loop = 0; loop < s.loops() && cutOff[0] == null; loop++) {
                 if (loop > 0) {
                     g.stop(); // reopen the input from the start: a soak test repeats the same input
                     g.start();
                 }
+                long inLoop = 0;
                 while (s.maxFrames() <= 0 || index < s.maxFrames()) {
                     long t0 = System.nanoTime();
                     Frame f;
                     try {
                         f = g instanceof org.bytedeco.javacv.FFmpegFrameGrabber fg ? fg.grabImage() : g.grab();
                     } catch (FrameGrabber.Exception e) {
-                        throw new IllegalArgumentException(s.input() + ": cannot decode frame " + index + " (" + e.getMessage() + ")", e);
+                        if (index == 0) {
+                            throw new IllegalArgumentException(s.input() + ": cannot decode frame 0 (" + e.getMessage() + ")", e);
+                        }
+                        cutOff[0] = "cannot decode frame " + index + " (" + e.getMessage() + ")";
+                        break;
                     }
-                    if (f == null) break;
+                    if (f == null) {
+                        // containers that count their frames (mp4's nb_frames) give the exact number; others an
+                        // estimate from the duration: a shortfall beyond 2% + 2 frames is a cut, not rounding
+                        if (declaredFrames > 0 && inLoop < declaredFrames - 2 - declaredFrames / 50 && s.maxFrames() <= 0) {
+                            cutOff[0] = "the video ends at frame " + index + " of the " + declaredFrames + " its container declares";
+                        }
+                        break;
+                    }
+                    inLoop++;
                     Mat view = toMat.convert(f);
                     if (view == null || view.empty()) continue;
                     Mat copy = view.clone(); // the grabber reuses its buffer for the next frame

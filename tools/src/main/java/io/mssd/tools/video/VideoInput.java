@@ -35,8 +35,12 @@ public final class VideoInput {
             g.start();
         } catch (Exception | Error e) {
             closeQuietly(g);
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip()
+                    // JavaCV's advice to its own developers is noise to a user
+                    .replace(" (Has setFormat() been called?)", "").replace(" (For more details, make sure FFmpegLogCallback.set() has been called.)", "");
+            String hint = why.contains("-1094995529") ? "; not a video, or cut off (an mp4 whose index is at its end cannot be read without it)" : "";
             throw new IllegalArgumentException(spec + ": cannot open " + (isCamera(spec) ? "the camera" : "the video")
-                    + " (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip()) + ")", e);
+                    + " (" + why + ")" + hint, e);
         }
         if (g.getImageWidth() <= 0 || g.getImageHeight() <= 0) {
             closeQuietly(g);
