@@ -67,7 +67,19 @@ final class FlatTable extends Table {
 
     int vectorLength(int index) {
         int o = field(index);
-        return o != 0 ? __vector_len(o) : 0;
+        return o != 0 ? checkedLength(o, 4) : 0;
+    }
+
+    /**
+     * A vector's length, checked against the bytes after its start (elements of {@code size} bytes),
+     * before anything is allocated for it: a corrupt length cannot ask for gigabytes.
+     */
+    private int checkedLength(int o, int size) {
+        int n = __vector_len(o), start = __vector(o);
+        if (n < 0 || start < 0 || start > bb.limit() || (long) n * size > bb.limit() - start) {
+            throw new IndexOutOfBoundsException("vector of " + n + " elements at byte " + start + " runs past the end of the file");
+        }
+        return n;
     }
 
     FlatTable tableAt(int index, int i) {
@@ -78,7 +90,7 @@ final class FlatTable extends Table {
     int[] ints(int index) {
         int o = field(index);
         if (o == 0) return new int[0];
-        int n = __vector_len(o), start = __vector(o);
+        int n = checkedLength(o, 4), start = __vector(o);
         int[] out = new int[n];
         for (int i = 0; i < n; i++) out[i] = bb.getInt(start + i * 4);
         return out;
@@ -87,7 +99,7 @@ final class FlatTable extends Table {
     float[] floats(int index) {
         int o = field(index);
         if (o == 0) return new float[0];
-        int n = __vector_len(o), start = __vector(o);
+        int n = checkedLength(o, 4), start = __vector(o);
         float[] out = new float[n];
         for (int i = 0; i < n; i++) out[i] = bb.getFloat(start + i * 4);
         return out;
@@ -96,7 +108,7 @@ final class FlatTable extends Table {
     long[] longs(int index) {
         int o = field(index);
         if (o == 0) return new long[0];
-        int n = __vector_len(o), start = __vector(o);
+        int n = checkedLength(o, 8), start = __vector(o);
         long[] out = new long[n];
         for (int i = 0; i < n; i++) out[i] = bb.getLong(start + i * 8);
         return out;
@@ -106,8 +118,7 @@ final class FlatTable extends Table {
     ByteBuffer bytes(int index) {
         int o = field(index);
         if (o == 0) return null;
-        int n = __vector_len(o), start = __vector(o);
-        if (start + n > bb.limit()) throw new IndexOutOfBoundsException("vector runs past the end of the file");
+        int n = checkedLength(o, 1), start = __vector(o);
         ByteBuffer b = bb.duplicate();
         b.position(start).limit(start + n);
         return b.slice().order(java.nio.ByteOrder.LITTLE_ENDIAN);
