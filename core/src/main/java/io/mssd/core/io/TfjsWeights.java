@@ -118,6 +118,7 @@ public final class TfjsWeights {
             }
             shape[d] = e.getAsInt();
             count *= shape[d];
+            if (count > Integer.MAX_VALUE) throw new ModelFormatException(source, name, "is too large: shape " + shapeJson);
         }
         if (count > Integer.MAX_VALUE / 4) throw new ModelFormatException(source, name, "is too large: " + count + " values");
         int n = (int) count;
@@ -125,8 +126,8 @@ public final class TfjsWeights {
         if (!dtype.equals("float32") && !dtype.equals("int32")) {
             throw new ModelFormatException(source, name, "dtype '" + dtype + "' is not supported (float32, int32)");
         }
-        float[] v = new float[n];
         JsonElement q = w.get("quantization");
+        float[] v;
         if (q != null && !q.isJsonNull()) {
             JsonObject qo = object(source, at + ".quantization", q);
             String qd = string(source, at + ".quantization.dtype", qo.get("dtype"));
@@ -135,7 +136,8 @@ public final class TfjsWeights {
                     double scale = number(source, at + ".quantization.scale", qo.get("scale"));
                     double min = number(source, at + ".quantization.min", qo.get("min"));
                     int bytes = qd.equals("uint8") ? 1 : 2;
-                    need(source, name, buf, (long) n * bytes, total);
+                    need(source, name, buf, (long) n * bytes, total); // before allocating: the shard must hold them
+                    v = new float[n];
                     for (int i = 0; i < n; i++) {
                         int raw = bytes == 1 ? (buf.get() & 0xff) : (buf.getShort() & 0xffff);
                         v[i] = (float) (raw * scale + min);
@@ -143,6 +145,7 @@ public final class TfjsWeights {
                 }
                 case "float16" -> {
                     need(source, name, buf, (long) n * 2, total);
+                    v = new float[n];
                     for (int i = 0; i < n; i++) v[i] = halfToFloat(buf.getShort());
                 }
                 default -> throw new ModelFormatException(source, name, "quantization dtype '" + qd
@@ -150,6 +153,7 @@ public final class TfjsWeights {
             }
         } else {
             need(source, name, buf, (long) n * 4, total);
+            v = new float[n];
             if (dtype.equals("float32")) {
                 for (int i = 0; i < n; i++) v[i] = buf.getFloat();
             } else {
