@@ -45,6 +45,16 @@ public final class BroadcastBinary implements MultiInputLayer {
         return op;
     }
 
+    /** True when one operand is the layer's constant rather than a second input. */
+    public boolean hasConstant() {
+        return constant != null;
+    }
+
+    /** A residual sum: two inputs of one shape added. */
+    public boolean isResidualSum(Shape a, Shape b) {
+        return op == Op.ADD && constant == null && a.equals(b);
+    }
+
     @Override
     public String name() {
         return name;

@@ -4,6 +4,7 @@ import io.mssd.core.kernels.Activation;
 import io.mssd.core.kernels.ComputePool;
 import io.mssd.core.kernels.GemmKernel;
 import io.mssd.core.nn.ActivationLayer;
+import io.mssd.core.nn.BroadcastBinary;
 import io.mssd.core.nn.ConvSpec;
 import io.mssd.core.nn.Convolution;
 import io.mssd.core.nn.DepthwiseConv2d;
@@ -67,15 +68,22 @@ public final class TrainingGraph {
                 if (!s.isDepthwise()) transposed[i] = new float[s.weightCount()];
             } else if (layer instanceof ActivationLayer a) {
                 acts[i] = a.activation();
+            } else if (layer instanceof BroadcastBinary sum && network.nodes().get(i).extraInputs().length == 1
+                    && sum.isResidualSum(shapeOf(network.nodes().get(i).input()), shapeOf(network.nodes().get(i).extraInputs()[0]))) {
+                acts[i] = Activation.NONE; // the gradient reaches both summands unchanged
             } else {
                 throw new IllegalArgumentException("layer " + layer.name() + " (" + layer.type() + ") cannot be trained: only float"
-                        + " convolutions and ReLU/ReLU6 can (export a quantised model to float first)");
+                        + " convolutions, ReLU/ReLU6 and residual sums can (a quantised model trains as its float version)");
             }
         }
         int z = 0;
         for (Convolution c : convs) if (c != null) z = Math.max(z, ConvolutionBackward.zeroBiasFloats(c.spec()));
         zeros = new float[z];
         updateNeedsGrad();
+    }
+
+    private Shape shapeOf(int node) {
+        return node < 0 ? input : shapes[node];
     }
 
     public List<Parameter> parameters() {
@@ -98,8 +106,9 @@ public final class TrainingGraph {
         for (int i = 0; i < n; i++) {
             boolean own = (weightParam[i] >= 0 && params.get(weightParam[i]).trainable())
                     || (biasParam[i] >= 0 && params.get(biasParam[i]).trainable());
-            int in = network.nodes().get(i).input();
-            needsGrad[i] = own || (in >= 0 && needsGrad[in]);
+            boolean upstream = false;
+            for (int in : network.nodes().get(i).inputs()) upstream |= in >= 0 && needsGrad[in];
+            needsGrad[i] = own || upstream;
         }
     }
 
@@ -210,8 +219,12 @@ public final class TrainingGraph {
                 int size = shapes[i].size();
                 ConvolutionBackward.activation(acts[i], y, g, size);
                 float[] dx = in >= 0 && needsGrad[in] ? outGrad[in] : null;
-                if (convs[i] == null) { // stand-alone activation: the gradient passes through
-                    if (dx != null) for (int j = 0; j < size; j++) dx[j] += g[j];
+                if (convs[i] == null) { // stand-alone activation or residual sum: the gradient passes through to each input
+                    for (int from : network.nodes().get(i).inputs()) {
+                        if (from < 0 || !needsGrad[from]) continue;
+                        float[] d = outGrad[from];
+                        for (int j = 0; j < size; j++) d[j] += g[j];
+                    }
                     return;
                 }
                 Convolution c = convs[i];

@@ -240,27 +240,8 @@ class TrainingGraphGradientTest {
                 continue;
             }
             ConvSpec s = op.spec();
+            v = conv(s, op.act(), w[j], bias[j], v, h, wd);
             int oh = s.padding().outSize(h, s.kh(), s.stride(), true), ow = s.padding().outSize(wd, s.kw(), s.stride(), false);
-            int pt = s.padding().before(h, s.kh(), s.stride(), true), pl = s.padding().before(wd, s.kw(), s.stride(), false);
-            int cinG = s.cin() / s.groups(), coutG = s.cout() / s.groups();
-            double[] out = new double[s.cout() * oh * ow];
-            for (int o = 0; o < s.cout(); o++) {
-                int g = o / coutG;
-                for (int y = 0; y < oh; y++) {
-                    for (int xx = 0; xx < ow; xx++) {
-                        double sum = bias[j][o];
-                        for (int ci = 0; ci < cinG; ci++)
-                            for (int ky = 0; ky < s.kh(); ky++)
-                                for (int kx = 0; kx < s.kw(); kx++) {
-                                    int iy = y * s.stride() + ky - pt, ix = xx * s.stride() + kx - pl;
-                                    if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
-                                    sum += w[j][((o * cinG + ci) * s.kh() + ky) * s.kw() + kx] * v[((g * cinG + ci) * h + iy) * wd + ix];
-                                }
-                        out[(o * oh + y) * ow + xx] = clamp(sum, op.act());
-                    }
-                }
-            }
-            v = out;
             c = s.cout();
             h = oh;
             wd = ow;
@@ -268,6 +249,89 @@ class TrainingGraphGradientTest {
         double l = 0;
         for (int i = 0; i < v.length; i++) l += v[i] * r[i];
         return l;
+    }
+
+    /** A convolution in double, direct loops. */
+    static double[] conv(ConvSpec s, Activation act, double[] w, double[] bias, double[] v, int h, int wd) {
+        int oh = s.padding().outSize(h, s.kh(), s.stride(), true), ow = s.padding().outSize(wd, s.kw(), s.stride(), false);
+        int pt = s.padding().before(h, s.kh(), s.stride(), true), pl = s.padding().before(wd, s.kw(), s.stride(), false);
+        int cinG = s.cin() / s.groups(), coutG = s.cout() / s.groups();
+        double[] out = new double[s.cout() * oh * ow];
+        for (int o = 0; o < s.cout(); o++) {
+            int g = o / coutG;
+            for (int y = 0; y < oh; y++) {
+                for (int xx = 0; xx < ow; xx++) {
+                    double sum = bias[o];
+                    for (int ci = 0; ci < cinG; ci++)
+                        for (int ky = 0; ky < s.kh(); ky++)
+                            for (int kx = 0; kx < s.kw(); kx++) {
+                                int iy = y * s.stride() + ky - pt, ix = xx * s.stride() + kx - pl;
+                                if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+                                sum += w[((o * cinG + ci) * s.kh() + ky) * s.kw() + kx] * v[((g * cinG + ci) * h + iy) * wd + ix];
+                            }
+                    out[(o * oh + y) * ow + xx] = clamp(sum, act);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** MobileNetV2's inverted residual: the sum passes its gradient to both the block and the shortcut. */
+    @Test
+    void residualSumMatchesFiniteDifferences() {
+        SplittableRandom rnd = new SplittableRandom(21);
+        ConvSpec s0 = ConvSpec.pointwise(3, 4), s1 = ConvSpec.depthwise(4, 3, 1, Padding.explicit(1, 1)), s2 = ConvSpec.pointwise(4, 4),
+                s4 = ConvSpec.pointwise(4, 5);
+        ConvSpec[] specs = {s0, s1, s2, null, s4};
+        Activation[] acts = {Activation.NONE, Activation.RELU6, Activation.NONE, Activation.NONE, Activation.NONE};
+        float[][] w = new float[5][], b = new float[5][];
+        Network.Builder nb = Network.builder();
+        for (int i = 0; i < 5; i++) {
+            if (specs[i] == null) {
+                nb.add(new io.mssd.core.nn.BroadcastBinary("L3", io.mssd.core.nn.BroadcastBinary.Op.ADD), new int[] {2, 0});
+                continue;
+            }
+            w[i] = random(rnd, specs[i].weightCount());
+            b[i] = random(rnd, specs[i].cout());
+            for (int j = 0; j < b[i].length; j++) b[i][j] += 0.5f;
+            nb.add(Convolution.of("L" + i, specs[i], w[i], b[i], acts[i]), new int[] {i - 1});
+        }
+        Network net = nb.build();
+        Shape in = Shape.of(1, 3, 6, 7);
+        TrainingGraph g = new TrainingGraph(net, in, (l, k) -> l + "/" + k);
+        float[] x = random(rnd, in.size()), r = random(rnd, 5 * 42);
+        float[][] grads = analytic(g, x, r, "L4");
+        java.util.function.ToDoubleFunction<double[][][]> loss = p -> {
+            double[] a0 = conv(s0, acts[0], p[0][0], p[1][0], toDouble(x), 6, 7);
+            double[] a2 = conv(s2, acts[2], p[0][2], p[1][2], conv(s1, acts[1], p[0][1], p[1][1], a0, 6, 7), 6, 7);
+            double[] sum = new double[a2.length];
+            for (int i = 0; i < sum.length; i++) sum[i] = a2[i] + a0[i];
+            double[] o = conv(s4, acts[4], p[0][4], p[1][4], sum, 6, 7);
+            double l = 0;
+            for (int i = 0; i < o.length; i++) l += o[i] * r[i];
+            return l;
+        };
+        int param = 0, checked = 0;
+        for (int layer : new int[] {0, 1, 2, 4}) {
+            for (int kind = 0; kind < 2; kind++, param++) {
+                float[] arr = kind == 0 ? w[layer] : b[layer];
+                for (int i = 0; i < arr.length; i += 3) {
+                    double[][][] p = new double[2][5][];
+                    for (int j : new int[] {0, 1, 2, 4}) {
+                        p[0][j] = toDouble(w[j]);
+                        p[1][j] = toDouble(b[j]);
+                    }
+                    double eps = 1e-6, keep = p[kind][layer][i];
+                    p[kind][layer][i] = keep + eps;
+                    double plus = loss.applyAsDouble(p);
+                    p[kind][layer][i] = keep - eps;
+                    double num = (plus - loss.applyAsDouble(p)) / (2 * eps);
+                    assertEquals(num, grads[param][i], 2e-3 * Math.max(1, Math.abs(num)), "L" + layer + (kind == 0 ? " weight " : " bias ") + i);
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked > 20, "checked " + checked);
     }
 
     static double clamp(double v, Activation a) {

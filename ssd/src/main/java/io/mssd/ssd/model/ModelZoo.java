@@ -97,10 +97,8 @@ public final class ModelZoo {
     public static SsdModel loadFloat(String spec, Path labels) throws IOException {
         if (spec.equals(COCO)) return coco(true);
         if (spec.startsWith("tflite:")) return tflite(spec, labels, true);
-        if (spec.startsWith("onnx:")) {
-            throw new IllegalArgumentException("model '" + spec + "': ONNX models run in detect, video, eval and bench but cannot be"
-                    + " trained or exported yet (their graphs decode boxes themselves); start training from a TFLite, Caffe or mssd model");
-        }
+        // an ONNX export decodes boxes in its graph: training and export take it back to predictors and priors
+        if (spec.startsWith("onnx:")) return DecodedSsdUnwrapper.unwrap(load(spec, labels));
         return load(spec, labels);
     }
 

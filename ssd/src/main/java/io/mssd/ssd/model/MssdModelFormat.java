@@ -10,6 +10,7 @@ import io.mssd.core.io.ModelFormatException;
 import io.mssd.core.io.SafeTensors;
 import io.mssd.core.kernels.Activation;
 import io.mssd.core.nn.ActivationLayer;
+import io.mssd.core.nn.BroadcastBinary;
 import io.mssd.core.nn.ConvSpec;
 import io.mssd.core.nn.Convolution;
 import io.mssd.core.nn.Layer;
@@ -34,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,6 +81,7 @@ public final class MssdModelFormat {
         root.add("input", input);
         Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>();
         JsonArray layers = new JsonArray();
+        Shape[] shapes = model.network().shapes(model.inputShape());
         for (Network.Node node : model.network().nodes()) {
             Layer l = node.layer();
             JsonObject o = new JsonObject();
@@ -113,9 +116,14 @@ public final class MssdModelFormat {
             } else if (l instanceof ActivationLayer a) {
                 o.addProperty("type", "activation");
                 o.addProperty("activation", a.activation().name().toLowerCase(Locale.ROOT));
+            } else if (l instanceof BroadcastBinary sum && node.extraInputs().length == 1 && node.input() >= 0 && node.extraInputs()[0] >= 0
+                    && sum.isResidualSum(shapes[node.input()], shapes[node.extraInputs()[0]])) {
+                o.addProperty("type", "add"); // a residual sum: input + input2
+                o.addProperty("input2", model.network().nodes().get(node.extraInputs()[0]).layer().name());
+                o.addProperty("activation", "none");
             } else {
                 throw new IllegalArgumentException("model " + model.name() + ": layer " + l.name() + " (" + l.type()
-                        + ") cannot be written in mssd's format (convolutions and ReLU/ReLU6 only)");
+                        + ") cannot be written in mssd's format (convolutions, ReLU/ReLU6 and residual sums only)");
             }
             layers.add(o);
         }
@@ -240,7 +248,7 @@ public final class MssdModelFormat {
         Map<String, SafeTensors.Entry> tensors = SafeTensors.read(dir.resolve(WEIGHTS));
         Network.Builder nb = Network.builder();
         Map<String, String> sourceNames = new LinkedHashMap<>();
-        Map<String, Integer> channels = new LinkedHashMap<>();
+        Map<String, Integer> channels = new LinkedHashMap<>(), index = new HashMap<>();
         JsonArray layers = r.array(root, "layers");
         if (layers.isEmpty()) throw new ModelFormatException(f, "layers", "no layers");
         for (int i = 0; i < layers.size(); i++) {
@@ -288,11 +296,19 @@ public final class MssdModelFormat {
                     layer = new ActivationLayer(name, act);
                     channels.put(name, inC);
                 }
-                default -> throw new ModelFormatException(f, at + ".type", "expected \"conv\" or \"activation\"");
+                case "add" -> {
+                    String in2 = r.string(o, "input2", at);
+                    if (in == null || !channels.containsKey(in2)) throw new ModelFormatException(f, at, "a residual sum needs input and input2, earlier layers");
+                    if (channels.get(in2) != inC) throw new ModelFormatException(f, at + ".input2", "'" + in2 + "' has " + channels.get(in2) + " channels, input has " + inC);
+                    layer = new BroadcastBinary(name, BroadcastBinary.Op.ADD);
+                    channels.put(name, inC);
+                }
+                default -> throw new ModelFormatException(f, at + ".type", "expected \"conv\", \"activation\" or \"add\"");
             }
             try {
-                if (in == null) nb.addFromInput(layer);
-                else nb.add(layer, in);
+                int first = in == null ? -1 : index.get(in);
+                nb.add(layer, layer instanceof BroadcastBinary ? new int[] {first, index.get(r.string(o, "input2", at))} : new int[] {first});
+                index.put(name, nb.size() - 1);
             } catch (IllegalArgumentException e) {
                 throw new ModelFormatException(f, at, e.getMessage());
             }

@@ -57,8 +57,7 @@ public final class ClassHead {
                 }
                 l = Convolution.of(c.name(), spec, w, bias, c.activation());
             }
-            if (node.input() < 0) b.addFromInput(l);
-            else b.add(l, nodes.get(node.input()).layer().name());
+            b.add(l, node.inputs()); // same positions: every node keeps its index, all its inputs (residual sums too)
         }
         return new SsdModel(m.name(), b.build(), m.inputShape(), m.predictors(), m.anchors(), m.coder(), m.scoreFunction(), nk, 1,
                 classes, m.preprocessor(), m.nmsStrategy(), m.preNmsTopK(), m.defaults(), null, m.sourceNames());

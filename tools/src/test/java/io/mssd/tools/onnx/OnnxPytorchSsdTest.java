@@ -93,6 +93,41 @@ class OnnxPytorchSsdTest {
         }
     }
 
+    /**
+     * For training and export, the export is taken back to predictors, priors and variances (measured on
+     * its own decoding): that model computes the graph's scores and boxes, and survives mssd's format.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"mb1-ssd", "mb2-ssd-lite"})
+    void unwrappedForTrainingComputesTheSame(String net, @org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path d = dir(net), file = d.resolve(net + ".onnx");
+        if (!Files.exists(file)) System.err.println("SKIPPED ONNX unwrap test: " + file + " not found");
+        Assumptions.assumeTrue(Files.exists(file), "fixture not found");
+        SsdModel decoded = ModelZoo.load("onnx:" + file), plain = ModelZoo.loadFloat("onnx:" + file, null);
+        assertEquals(null, plain.decodedOutputs());
+        assertEquals(3000, plain.anchorCount());
+        assertEquals(6, plain.predictors().size());
+        io.mssd.ssd.model.MssdModelFormat.write(plain, tmp, new com.google.gson.JsonObject());
+        SsdModel reread = io.mssd.ssd.model.MssdModelFormat.read(tmp);
+        Npy in = Npy.read(d.resolve("messi5_input.npy"));
+        FrameMapping unit = new FrameMapping(1, 1, 1, 1);
+        io.mssd.ssd.RawDetections want = null;
+        for (SsdModel m : new SsdModel[] {decoded, plain, reread}) {
+            try (Detector det = new Detector(m, 1)) {
+                Workspace ws = det.borrow();
+                System.arraycopy(in.data(), 0, ws.input().data(), 0, in.data().length);
+                ws.forward();
+                io.mssd.ssd.RawDetections raw = m.decode(ws, unit);
+                if (want == null) {
+                    want = raw;
+                    continue;
+                }
+                double db = maxDiff(want.boxes(), raw.boxes(), raw.boxes().length), ds = maxDiff(want.scores(), raw.scores(), raw.scores().length);
+                assertTrue(db < 1e-5 && ds < 1e-5, net + ": boxes differ by " + db + ", scores by " + ds);
+            }
+        }
+    }
+
     static double maxDiff(float[] a, float[] b, int n) {
         double m = 0;
         for (int i = 0; i < n; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
