@@ -1,7 +1,5 @@
 package io.mssd.tools.cli;
 
-import com.google.gson.stream.JsonWriter;
-import io.mssd.ssd.Detection;
 import io.mssd.ssd.Detector;
 import io.mssd.ssd.DetectorOptions;
 import io.mssd.ssd.RgbImage;
@@ -12,6 +10,7 @@ import io.mssd.tools.coco.CocoEvalParams;
 import io.mssd.tools.coco.CocoEvalResult;
 import io.mssd.tools.coco.CocoEvaluator;
 import io.mssd.tools.coco.CocoJson;
+import io.mssd.tools.coco.CocoResults;
 import io.mssd.tools.coco.PrecisionRecallPlot;
 import io.mssd.tools.image.MatImages;
 import io.mssd.tools.progress.ProgressBar;
@@ -19,8 +18,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,18 +70,12 @@ public final class EvalCommand implements Callable<Integer> {
                     throw new IllegalArgumentException(file + ": image " + im.id() + " of " + ann + " is missing from " + images);
                 }
                 RgbImage img = MatImages.read(file);
-                for (Detection det : d.detect(img, opt)) {
-                    long cat = map.categoryOf(det.classIndex());
-                    if (cat < 0) continue;
-                    // rounded as written, so that scoring the file gives the numbers printed here
-                    results.add(new CocoDetection(im.id(), cat, round(det.box().x1()), round(det.box().y1()),
-                            round(det.box().width()), round(det.box().height()), round(det.score())));
-                }
+                results.addAll(CocoResults.of(im.id(), d.detect(img, opt), map));
                 bar.update(++done);
             }
             bar.finish(done);
         }
-        writeResults(results, out);
+        CocoResults.write(results, out);
         CocoEvalResult r = new CocoEvaluator(gt, results, new CocoEvalParams(), Runtime.getRuntime().availableProcessors(),
                 out.toString(), false).run();
         System.out.printf(Locale.ROOT, "%d images, %d detections written to %s%n", gt.images().size(), results.size(), out);
@@ -96,24 +87,4 @@ public final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    static void writeResults(List<CocoDetection> results, Path out) throws java.io.IOException {
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent == null || !Files.isDirectory(parent)) throw new IllegalArgumentException(out + ": output folder does not exist");
-        try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8); JsonWriter j = new JsonWriter(w)) {
-            j.beginArray();
-            for (CocoDetection d : results) {
-                j.beginObject();
-                j.name("image_id").value(d.imageId());
-                j.name("category_id").value(d.categoryId());
-                j.name("bbox").beginArray().value(d.x()).value(d.y()).value(d.w()).value(d.h()).endArray();
-                j.name("score").value(d.score());
-                j.endObject();
-            }
-            j.endArray();
-        }
-    }
-
-    static double round(double v) {
-        return Math.round(v * 1e4) / 1e4;
-    }
 }

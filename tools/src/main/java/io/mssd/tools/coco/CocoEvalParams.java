@@ -4,7 +4,7 @@ package io.mssd.tools.coco;
  * COCOeval's parameters for iouType "bbox", with pycocotools' defaults. imgIds / catIds null mean
  * all of the ground truth's (sorted, as pycocotools does).
  */
-public final class CocoEvalParams {
+public final class CocoEvalParams implements java.io.Serializable {
     public long[] imgIds;
     public long[] catIds;
     public boolean useCats = true;

@@ -38,6 +38,30 @@ public final class CocoEvalResult {
         return ((t * K + k) * A + a) * M + m;
     }
 
+    /** Category k's entries of precision, recall and scores. */
+    CocoEvaluator.CategoryResult slice(int k) {
+        double[] pr = new double[T * R * A * M], sc = new double[T * R * A * M], rc = new double[T * A * M];
+        int o = 0;
+        for (int t = 0; t < T; t++) for (int r = 0; r < R; r++) for (int a = 0; a < A; a++) for (int m = 0; m < M; m++, o++) {
+            pr[o] = precision[pIndex(t, r, k, a, m)];
+            sc[o] = scores[pIndex(t, r, k, a, m)];
+        }
+        o = 0;
+        for (int t = 0; t < T; t++) for (int a = 0; a < A; a++) for (int m = 0; m < M; m++, o++) rc[o] = recall[rIndex(t, k, a, m)];
+        return new CocoEvaluator.CategoryResult(k, pr, rc, sc);
+    }
+
+    /** Writes a category's entries back (the inverse of {@link #slice}). */
+    void put(CocoEvaluator.CategoryResult c) {
+        int k = c.k(), o = 0;
+        for (int t = 0; t < T; t++) for (int r = 0; r < R; r++) for (int a = 0; a < A; a++) for (int m = 0; m < M; m++, o++) {
+            precision[pIndex(t, r, k, a, m)] = c.precision()[o];
+            scores[pIndex(t, r, k, a, m)] = c.scores()[o];
+        }
+        o = 0;
+        for (int t = 0; t < T; t++) for (int a = 0; a < A; a++) for (int m = 0; m < M; m++, o++) recall[rIndex(t, k, a, m)] = c.recall()[o];
+    }
+
     public double precision(int t, int r, int k, int a, int m) {
         return precision[pIndex(t, r, k, a, m)];
     }

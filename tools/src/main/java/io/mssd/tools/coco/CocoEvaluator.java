@@ -67,6 +67,46 @@ public final class CocoEvaluator {
         return res;
     }
 
+    // ---- evaluation in parts (categories are independent: Spark evaluates them on executors) ----
+
+    /** The accumulated arrays of one category (index k on the K axis), to assemble with the others. */
+    public record CategoryResult(int k, double[] precision, double[] recall, double[] scores) implements java.io.Serializable {}
+
+    /** Number of categories on the K axis (1 when useCats is off). */
+    public int categoryCount() {
+        if (catIds == null) prepare();
+        return p.useCats ? catIds.length : 1;
+    }
+
+    /** evaluateImg and accumulate for the given categories only (indices on the K axis). */
+    public List<CategoryResult> evaluateCategories(int[] ks) {
+        if (catIds == null) prepare();
+        int K = categoryCount();
+        CocoEvalResult res = new CocoEvalResult(p, p.useCats ? catIds : new long[] {-1}, K);
+        List<CategoryResult> out = new ArrayList<>();
+        for (int k : ks) {
+            if (k < 0 || k >= K) throw new IllegalArgumentException("category index " + k + " is outside 0.." + (K - 1));
+            evaluateCategory(k, res);
+            out.add(res.slice(k));
+        }
+        return out;
+    }
+
+    /** The whole result from every category's part, as {@link #run} computes it. */
+    public CocoEvalResult assemble(List<CategoryResult> parts) {
+        if (catIds == null) prepare();
+        int K = categoryCount();
+        CocoEvalResult res = new CocoEvalResult(p, p.useCats ? catIds : new long[] {-1}, K);
+        boolean[] seen = new boolean[K];
+        for (CategoryResult c : parts) {
+            if (seen[c.k()]) throw new IllegalArgumentException("category index " + c.k() + " given twice");
+            seen[c.k()] = true;
+            res.put(c);
+        }
+        for (int k = 0; k < K; k++) if (!seen[k]) throw new IllegalArgumentException("category index " + k + " is missing");
+        return res;
+    }
+
     // ---- _prepare --------------------------------------------------------------------------
 
     private void prepare() {

@@ -25,6 +25,23 @@ public final class MatImages {
         }
     }
 
+    /** Decodes an image file's bytes (as {@link #read} decodes the file: the same pixels); {@code name} names it in errors. */
+    public static RgbImage decode(byte[] bytes, String name) {
+        if (bytes == null || bytes.length == 0) throw new IllegalArgumentException(name + ": empty file");
+        try (Mat buf = new Mat(1, bytes.length, org.bytedeco.opencv.global.opencv_core.CV_8UC1);
+             Mat m = fill(buf, bytes) ? opencv_imgcodecs.imdecode(buf, opencv_imgcodecs.IMREAD_COLOR) : null) {
+            if (m == null || m.empty()) {
+                throw new IllegalArgumentException(name + ": cannot decode the image (not an image, or a corrupt/unsupported file)");
+            }
+            return toRgb(m);
+        }
+    }
+
+    private static boolean fill(Mat buf, byte[] bytes) {
+        buf.data().put(bytes);
+        return true;
+    }
+
     /** A copy of an 8-bit BGR (3-channel) Mat as RGB. */
     public static RgbImage toRgb(Mat bgr) {
         int w = bgr.cols(), h = bgr.rows();

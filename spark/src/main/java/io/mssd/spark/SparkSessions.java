@@ -1,0 +1,22 @@
+package io.mssd.spark;
+
+import org.apache.spark.sql.SparkSession;
+
+/** The session a job runs in: the given master (local[N] runs in this JVM), or whatever spark-submit set. */
+public final class SparkSessions {
+    private SparkSessions() {}
+
+    public static SparkSession get(String master, String app) {
+        SparkSession.Builder b = SparkSession.builder().appName(app)
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "8");
+        if (master != null) b = b.master(master);
+        SparkSession s = b.getOrCreate();
+        s.sparkContext().setLogLevel("ERROR");
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            System.err.println("mssd spark: jdk.incubator.vector is not loaded in the driver: the portable kernels run (add"
+                    + " --add-modules=jdk.incubator.vector to spark.driver.extraJavaOptions and spark.executor.extraJavaOptions)");
+        }
+        return s;
+    }
+}
