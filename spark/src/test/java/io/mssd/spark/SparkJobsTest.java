@@ -92,6 +92,29 @@ class SparkJobsTest {
     }
 
     @Test
+    void videosRunOneTaskEachAndAFailedFileDoesNotStopTheJob(@TempDir Path dir) throws Exception {
+        Path clip = dir.resolve("clip.mp4"), bad = dir.resolve("bad.mp4"), out = dir.resolve("out");
+        try (var in = getClass().getResourceAsStream("/io/mssd/tools/demo/vtest-people.mp4")) {
+            byte[] b = in.readAllBytes();
+            Files.write(clip, b);
+            Files.write(bad, java.util.Arrays.copyOf(b, 5000));
+        }
+        // a short run: the first 40 frames of the demo clip, tracked, through mssd video's pipeline
+        List<Row> rows = VideoBatch.run(spark, List.of(clip.toString(), bad.toString()), DetectionSettings.of(ModelZoo.DEFAULT), out.toString(),
+                true, false, 40).collectAsList();
+        Map<String, Row> byVideo = new HashMap<>();
+        for (Row r : rows) byVideo.put(r.getString(0), r);
+        Row good = byVideo.get(clip.toString()), failed = byVideo.get(bad.toString());
+        assertNull(good.get(5), String.valueOf(good.get(5)));
+        long lines = Files.readAllLines(Path.of(good.getString(4))).size();
+        assertEquals(good.getLong(1), lines);
+        assertEquals(40, lines);
+        assertTrue(good.getInt(3) > 3, good.get(3) + " tracks");
+        assertTrue(Files.readAllLines(Path.of(good.getString(4))).get(39).contains("\"tracks\""));
+        assertTrue(failed.getString(5).contains("cannot open the video"), failed.getString(5));
+    }
+
+    @Test
     void distributedScoreEqualsTheSingleMachineEvaluator() throws Exception {
         List<Path[]> cases = new ArrayList<>();
         cases.add(new Path[] {TOOLS_RESOURCES.resolve("coco-eval/small_gt.json"), TOOLS_RESOURCES.resolve("coco-eval/small_dt.json")});

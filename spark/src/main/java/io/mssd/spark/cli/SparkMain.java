@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
  * {@code java -jar spark/target/mssd-spark.jar detect|score|eval --master local[N] ...}, or the same main
  * class through spark-submit. Errors: one line, exit code 2 (MSSD_DEBUG=1 adds the stack trace).
  */
-@Command(name = "mssd-spark", mixinStandardHelpOptions = true, subcommands = {SparkMain.Detect.class, SparkMain.Score.class, SparkMain.Eval.class},
+@Command(name = "mssd-spark", mixinStandardHelpOptions = true, subcommands = {SparkMain.Detect.class, SparkMain.Video.class, SparkMain.Score.class, SparkMain.Eval.class},
         description = "mssd's detectors and COCO evaluator as Apache Spark jobs.")
 public final class SparkMain implements Runnable {
 
@@ -133,6 +133,46 @@ public final class SparkMain implements Runnable {
                     paths.size() / s, out);
             spark.stop();
             return 0;
+        }
+    }
+
+    @Command(name = "video", mixinStandardHelpOptions = true, description = "Video files, one task each, JSON lines (and annotated videos) like mssd video.")
+    static final class Video implements Callable<Integer> {
+        @CommandLine.Mixin Common common = new Common();
+        @CommandLine.Mixin ModelChoice model = new ModelChoice();
+
+        @Option(names = "--list", required = true, description = "Text file listing video paths, one a line (files every executor can read).")
+        String list;
+
+        @Option(names = "--out", required = true, description = "Output folder every executor can write: NAME.jsonl (and NAME-out.mp4) per video.")
+        String out;
+
+        @Option(names = "--track", description = "Track objects (ByteTrack), as mssd video --track.")
+        boolean track;
+
+        @Option(names = "--write-video", description = "Also write each annotated video.")
+        boolean writeVideo;
+
+        @Option(names = "--max-frames", defaultValue = "0", description = "Frames of each video to process (default 0: all).")
+        long maxFrames;
+
+        @Override
+        public Integer call() throws Exception {
+            SparkSession spark = SparkSessions.get(common.master, "mssd video");
+            List<String> videos = BatchDetection.paths(spark, list, true);
+            List<Row> rows = io.mssd.spark.VideoBatch.run(spark, videos, new DetectionSettings(model.model, model.labels, model.minScore, null, null),
+                    out, track, writeVideo, maxFrames).collectAsList();
+            int failed = 0;
+            for (Row r : rows) {
+                if (!r.isNullAt(5)) {
+                    failed++;
+                    System.err.println("mssd-spark video: " + r.getString(5));
+                } else {
+                    System.out.printf(Locale.ROOT, "%s: %d frames in %.1f s -> %s%n", r.getString(0), r.getLong(1), r.getDouble(2), r.getString(4));
+                }
+            }
+            spark.stop();
+            return failed == 0 ? 0 : 2;
         }
     }
 
