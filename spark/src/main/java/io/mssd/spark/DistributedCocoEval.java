@@ -49,6 +49,76 @@ public final class DistributedCocoEval {
         return driver.assemble(parts);
     }
 
+    /** A COCO results file's entries as Spark reads them (a top-level JSON array: one row per entry). */
+    static final org.apache.spark.sql.types.StructType RESULTS = new org.apache.spark.sql.types.StructType()
+            .add("image_id", org.apache.spark.sql.types.DataTypes.LongType)
+            .add("category_id", org.apache.spark.sql.types.DataTypes.LongType)
+            .add("bbox", org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.DoubleType))
+            .add("score", org.apache.spark.sql.types.DataTypes.DoubleType);
+
+    /**
+     * score for results files too big for the driver: Spark reads the file (plain or .gz, any Hadoop
+     * URI), the entries are grouped by category on the executors, each category is evaluated where
+     * its entries are (in file order, which decides pycocotools' ties), and only the per-category
+     * arrays come back. Needs useCats (the default); ground truth on the driver.
+     */
+    public static CocoEvalResult scoreFile(SparkSession spark, CocoDataset gt, String dtPath, CocoEvalParams p, boolean ignoreUnknownCategories) {
+        if (!p.useCats) throw new IllegalArgumentException("reading the results file on the executors needs per-category evaluation (useCats)");
+        CocoEvaluator driver = new CocoEvaluator(gt, List.of(), p, 1, dtPath, ignoreUnknownCategories);
+        int k = driver.categoryCount();
+        long[] catIds = driver.categoryIds();
+        Map<Long, Integer> indexOf = new HashMap<>();
+        for (int i = 0; i < catIds.length; i++) indexOf.put(catIds[i], i);
+        org.apache.spark.sql.Dataset<Row> rows = spark.read().option("multiLine", "true").option("mode", "FAILFAST").schema(RESULTS).json(dtPath)
+                .withColumn("order", org.apache.spark.sql.functions.monotonically_increasing_id());
+        long bad = rows.filter("image_id is null or category_id is null or bbox is null or size(bbox) != 4 or score is null").count();
+        if (bad > 0) {
+            throw new io.mssd.tools.coco.CocoFormatException(dtPath, "$", bad + " entries lack image_id, category_id, bbox [x, y, w, h] or score");
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<CocoDataset> gtB = jsc.broadcast(gt);
+        Broadcast<HashMap<Long, Integer>> indexB = jsc.broadcast(new HashMap<>(indexOf));
+        org.apache.spark.api.java.function.FlatMapGroupsFunction<Long, Row, CocoEvaluator.CategoryResult> evaluate = (cat, it) -> {
+            Integer at = indexB.value().get(cat);
+            if (at == null) {
+                if (ignoreUnknownCategories) return java.util.Collections.emptyIterator();
+                throw new io.mssd.tools.coco.CocoFormatException(dtPath, "category_id", "category id " + cat + " is not in the ground truth categories");
+            }
+            List<Row> mine = new ArrayList<>();
+            it.forEachRemaining(mine::add);
+            mine.sort(java.util.Comparator.comparingLong(r -> r.getLong(4))); // file order
+            List<CocoDetection> dets = new ArrayList<>(mine.size());
+            for (Row r : mine) {
+                List<Double> b = r.getList(2);
+                dets.add(new CocoDetection(r.getLong(0), r.getLong(1), b.get(0), b.get(1), b.get(2), b.get(3), r.getDouble(3)));
+            }
+            return List.of(evaluateOne(gtB.value(), dets, p, cat, at, dtPath, ignoreUnknownCategories)).iterator();
+        };
+        List<CocoEvaluator.CategoryResult> parts = new ArrayList<>(rows.groupByKey(
+                (org.apache.spark.api.java.function.MapFunction<Row, Long>) r -> r.getLong(1), org.apache.spark.sql.Encoders.LONG())
+                .flatMapGroups(evaluate, org.apache.spark.sql.Encoders.javaSerialization(CocoEvaluator.CategoryResult.class)).collectAsList());
+        // categories without any detection: their ground truth still counts
+        boolean[] done = new boolean[k];
+        for (CocoEvaluator.CategoryResult c : parts) done[c.k()] = true;
+        List<Integer> rest = new ArrayList<>();
+        for (int i = 0; i < k; i++) if (!done[i]) rest.add(i);
+        if (!rest.isEmpty()) {
+            parts.addAll(jsc.parallelize(rest, Math.max(1, Math.min(rest.size(), jsc.defaultParallelism())))
+                    .map(i -> evaluateOne(gtB.value(), List.of(), p, catIds[i], i, dtPath, ignoreUnknownCategories)).collect());
+        }
+        return driver.assemble(parts);
+    }
+
+    /** One category evaluated alone, placed at its index among all categories. */
+    private static CocoEvaluator.CategoryResult evaluateOne(CocoDataset gt, List<CocoDetection> dets, CocoEvalParams p, long cat, int at,
+                                                           String dtPath, boolean ignoreUnknownCategories) {
+        CocoEvalParams one = p.copy();
+        one.catIds = new long[] {cat};
+        CocoEvaluator.CategoryResult r = new CocoEvaluator(gt, dets, one, 1, dtPath + " (category " + cat + ")", ignoreUnknownCategories)
+                .evaluateCategories(new int[] {0}).get(0);
+        return new CocoEvaluator.CategoryResult(at, r.precision(), r.recall(), r.scores());
+    }
+
     /** The detections of an evaluation: one detection job over the dataset's images, then COCO results (image ids, category ids). */
     public static List<CocoDetection> detect(SparkSession spark, CocoDataset gt, String imageFolder, DetectionSettings settings,
                                              boolean allowUnmapped, int partitions, List<String> errors) {

@@ -126,9 +126,13 @@ class SparkJobsTest {
             List<CocoDetection> dt = CocoJson.readResults(c[1]);
             CocoEvalResult one = new CocoEvaluator(gt, dt, new CocoEvalParams(), 1, c[1].toString(), false).run();
             CocoEvalResult dist = DistributedCocoEval.score(spark, gt, dt, new CocoEvalParams(), c[1].toString(), false, 5);
-            double[] a = one.stats(), b = dist.stats();
-            for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 1e-12, c[0] + " " + CocoEvalResult.STAT_NAMES[i]);
-            for (int k = 0; k < one.catIds().length; k++) assertEquals(one.categoryAp(k), dist.categoryAp(k), 1e-12, c[0] + " category " + k);
+            // and with the results file read and grouped by category on the executors (the driver never holds it)
+            CocoEvalResult read = DistributedCocoEval.scoreFile(spark, gt, c[1].toAbsolutePath().toString(), new CocoEvalParams(), false);
+            for (CocoEvalResult other : new CocoEvalResult[] {dist, read}) {
+                double[] a = one.stats(), b = other.stats();
+                for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 1e-12, c[0] + " " + CocoEvalResult.STAT_NAMES[i]);
+                for (int k = 0; k < one.catIds().length; k++) assertEquals(one.categoryAp(k), other.categoryAp(k), 1e-12, c[0] + " category " + k);
+            }
         }
     }
 

@@ -183,15 +183,15 @@ public final class SparkMain implements Runnable {
         @Option(names = "--gt", required = true, description = "Ground truth (COCO instances JSON, or .gz).")
         Path gt;
 
-        @Option(names = "--dt", required = true, description = "Results file.")
-        Path dt;
+        @Option(names = "--dt", required = true, description = "Results file (a JSON array, plain or .gz; any Hadoop URI), read on the executors.")
+        String dt;
 
         @Override
         public Integer call() throws Exception {
             CocoDataset g = CocoJson.readDataset(gt);
-            List<CocoDetection> d = CocoJson.readResults(dt);
             SparkSession spark = SparkSessions.get(common.master, "mssd score");
-            CocoEvalResult r = DistributedCocoEval.score(spark, g, d, new CocoEvalParams(), dt.toString(), false, common.partitions);
+            // the results file is read on the executors: it may be larger than the driver could hold
+            CocoEvalResult r = DistributedCocoEval.scoreFile(spark, g, dt, new CocoEvalParams(), false);
             System.out.print(r.summaryText());
             spark.stop();
             return 0;

@@ -16,6 +16,21 @@ public final class CocoEvalParams implements java.io.Serializable {
     public String[] areaRngLbl = {"all", "small", "medium", "large"};
     public int[] maxDets = {1, 10, 100};
 
+    /** An independent copy (arrays copied). */
+    public CocoEvalParams copy() {
+        CocoEvalParams c = new CocoEvalParams();
+        c.imgIds = imgIds == null ? null : imgIds.clone();
+        c.catIds = catIds == null ? null : catIds.clone();
+        c.useCats = useCats;
+        c.iouThrs = iouThrs.clone();
+        c.recThrs = recThrs.clone();
+        c.areaRng = new double[areaRng.length][];
+        for (int i = 0; i < areaRng.length; i++) c.areaRng[i] = areaRng[i].clone();
+        c.areaRngLbl = areaRngLbl.clone();
+        c.maxDets = maxDets.clone();
+        return c;
+    }
+
     /** NumPy's linspace arithmetic, so that thresholds equal pycocotools' to the last bit. */
     static double[] linspace(double start, double stop, int num) {
         double[] y = new double[num];

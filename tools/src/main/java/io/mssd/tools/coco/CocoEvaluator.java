@@ -78,6 +78,12 @@ public final class CocoEvaluator {
         return p.useCats ? catIds.length : 1;
     }
 
+    /** The category ids of the K axis, in order ({-1} when useCats is off). */
+    public long[] categoryIds() {
+        if (catIds == null) prepare();
+        return p.useCats ? catIds.clone() : new long[] {-1};
+    }
+
     /** evaluateImg and accumulate for the given categories only (indices on the K axis). */
     public List<CategoryResult> evaluateCategories(int[] ks) {
         if (catIds == null) prepare();
