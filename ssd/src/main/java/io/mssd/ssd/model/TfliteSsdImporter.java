@@ -165,6 +165,10 @@ public final class TfliteSsdImporter {
                     if (op.inputs().length > 2 && op.inputs()[2] >= 0) {
                         TfliteModel.Tensor bt = m.tensor(op.inputs()[2]);
                         if (bt.type() != TfliteModel.INT32 || bt.data() == null) throw error(op, "expected an int32 constant bias");
+                        if (bt.count() != spec.cout() || (long) bt.count() * 4 > bt.data().capacity()) {
+                            throw error(op, "bias '" + bt.name() + "' of shape " + java.util.Arrays.toString(bt.shape()) + " and "
+                                    + bt.data().capacity() + " bytes does not hold " + spec.cout() + " int32 values");
+                        }
                         bias = new float[bt.count()];
                         for (int i = 0; i < bias.length; i++) bias[i] = bt.data().getInt(i * 4); // in units of s_in * s_w
                         if (dequantize) {

@@ -118,6 +118,13 @@ public final class TfliteModel {
                 FlatTable t = g.tableAt(0, i);
                 String name = t.string(3);
                 int[] shape = t.ints(0);
+                long count = 1;
+                for (int d : shape) {
+                    count *= Math.max(d, 0);
+                    if (d < 0 || count > Integer.MAX_VALUE / 8) {
+                        throw new ModelFormatException(file, "tensor '" + name + "'", "shape " + java.util.Arrays.toString(shape) + " is not valid");
+                    }
+                }
                 int type = t.getByte(1, 0);
                 int buffer = t.getInt(2, 0);
                 Quantization q = null;
