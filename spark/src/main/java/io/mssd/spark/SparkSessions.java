@@ -6,7 +6,9 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkSessions {
     private SparkSessions() {}
 
+    /** master null: spark-submit's, else (a plain `java -jar`) all local cores. */
     public static SparkSession get(String master, String app) {
+        if (master == null && System.getProperty("spark.master") == null) master = "local[*]";
         SparkSession.Builder b = SparkSession.builder().appName(app)
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "8");

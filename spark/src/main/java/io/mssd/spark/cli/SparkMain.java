@@ -82,7 +82,7 @@ public final class SparkMain implements Runnable {
     }
 
     static class Common {
-        @Option(names = "--master", description = "Spark master, e.g. local[2] (default: spark-submit's).")
+        @Option(names = "--master", description = "Spark master, e.g. local[2] (default: spark-submit's; local[*] outside it).")
         String master;
 
         @Option(names = "--partitions", defaultValue = "0", description = "Tasks (default: the session's parallelism).")
