@@ -55,8 +55,19 @@ public final class SparkMain implements Runnable {
             cmd.add(System.getProperty("java.class.path"));
             cmd.add(SparkMain.class.getName());
             cmd.addAll(List.of(args));
-            Process p = new ProcessBuilder(cmd).inheritIO().start();
-            System.exit(p.waitFor());
+            Process p = new ProcessBuilder(cmd).inheritIO().redirectError(ProcessBuilder.Redirect.PIPE).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
+            Thread err = new Thread(() -> { // the child's stderr, minus the JVM's notice about the module we asked for
+                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream()))) {
+                    for (String line; (line = in.readLine()) != null; ) if (!line.startsWith("WARNING: Using incubator modules")) System.err.println(line);
+                } catch (java.io.IOException ignored) {
+                    // child gone
+                }
+            });
+            err.start();
+            int code = p.waitFor();
+            err.join();
+            System.exit(code);
         }
         System.exit(commandLine().execute(args));
     }
