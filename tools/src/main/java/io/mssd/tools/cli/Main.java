@@ -17,6 +17,16 @@ public final class Main {
             OptionalInt code = VectorModuleLauncher.relaunchIfNeeded(Main.class, args);
             if (code.isPresent()) System.exit(code.getAsInt());
         }
-        System.exit(MssdCommand.execute(args));
+        int code;
+        try {
+            code = MssdCommand.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // picocli hands exceptions to the command's handler; errors of the JVM itself arrive here: still one line
+            System.err.println("mssd: error: " + (e instanceof OutOfMemoryError ? "out of memory (" + e.getMessage()
+                    + "); run java with a larger -Xmx" : "the input is nested too deeply (stack overflow)"));
+            if (System.getenv("MSSD_DEBUG") != null) e.printStackTrace();
+            code = 2;
+        }
+        System.exit(code);
     }
 }
