@@ -43,24 +43,42 @@ public final class TfliteModel {
     public record Operator(int index, int builtin, String customCode, int[] inputs, int[] outputs, Options options,
                            Map<String, Object> customOptions) {}
 
-    /** A builtin options table, read by field index. */
+    /** A builtin options table, read by field index (lazily: a field pointing outside the file is a format error then). */
     public static final class Options {
         private final FlatTable t;
+        private final String file;
 
-        Options(FlatTable t) {
+        Options(FlatTable t, String file) {
             this.t = t;
+            this.file = file;
+        }
+
+        private ModelFormatException outside(int field) {
+            return new ModelFormatException(file, "operator options", "field " + field + " lies outside the file (corrupt model)");
         }
 
         public int getInt(int field, int dflt) {
-            return t.getInt(field, dflt);
+            try {
+                return t.getInt(field, dflt);
+            } catch (IndexOutOfBoundsException e) {
+                throw outside(field);
+            }
         }
 
         public int getByte(int field, int dflt) {
-            return t.getByte(field, dflt);
+            try {
+                return t.getByte(field, dflt);
+            } catch (IndexOutOfBoundsException e) {
+                throw outside(field);
+            }
         }
 
         public int[] ints(int field) {
-            return t.ints(field);
+            try {
+                return t.ints(field);
+            } catch (IndexOutOfBoundsException e) {
+                throw outside(field);
+            }
         }
     }
 
@@ -154,7 +172,7 @@ public final class TfliteModel {
                 ByteBuffer co = o.bytes(5);
                 if (co != null) custom = flex(co, file, i);
                 ops.add(new Operator(i, codes.get(opcode), customCodes.get(opcode), o.ints(1), o.ints(2),
-                        opts == null ? null : new Options(opts), custom));
+                        opts == null ? null : new Options(opts, file), custom));
             }
             return new TfliteModel(file, tensors, ops, g.ints(1), g.ints(2));
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
