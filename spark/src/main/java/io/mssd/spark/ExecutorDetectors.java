@@ -21,6 +21,10 @@ public final class ExecutorDetectors {
     /** The detector for this model spec and label file (null: the model's own). */
     public static Detector get(String model, String labels) {
         return LOADED.computeIfAbsent(model + "\u0000" + labels, k -> {
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                System.err.println("mssd spark: this executor has no jdk.incubator.vector module: the portable kernels run"
+                        + " (add --add-modules=jdk.incubator.vector to spark.executor.extraJavaOptions)");
+            }
             try {
                 return new Detector(ModelZoo.load(model, labels == null ? null : Path.of(labels)), 1);
             } catch (IOException e) {
