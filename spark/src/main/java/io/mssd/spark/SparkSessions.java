@@ -13,6 +13,10 @@ public final class SparkSessions {
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "8");
         if (master != null) b = b.master(master);
+        if (master != null && master.startsWith("local")) {
+            // in-process: no need to find (or fail to find) a network address for the driver
+            b = b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+        }
         SparkSession s = b.getOrCreate();
         s.sparkContext().setLogLevel("ERROR");
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
