@@ -45,7 +45,7 @@ public final class ProtoWire {
 
         public Reader sub() {
             long len = varint();
-            if (len < 0 || pos + len > end) throw new IllegalStateException("field of " + len + " bytes at byte " + pos
+            if (len < 0 || len > end - pos) throw new IllegalStateException("field of " + len + " bytes at byte " + pos
                     + " runs past the end of its message (" + end + "): truncated file?");
             Reader r = new Reader(buf, pos, (int) (pos + len));
             pos += (int) len;

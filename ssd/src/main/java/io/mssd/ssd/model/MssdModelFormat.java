@@ -324,6 +324,7 @@ public final class MssdModelFormat {
         JsonArray preds = r.array(root, "predictors");
         for (int i = 0; i < preds.size(); i++) {
             String at = "predictors[" + i + "]";
+            if (!preds.get(i).isJsonObject()) throw new ModelFormatException(f, at, "expected an object");
             JsonObject o = preds.get(i).getAsJsonObject();
             predictors.add(new BoxPredictor(r.string(o, "feature", at), layerName(net, r.string(o, "box", at), f, at + ".box"),
                     layerName(net, r.string(o, "class", at), f, at + ".class"), r.integer(o, "anchors_per_cell", 1, 1024, at)));
