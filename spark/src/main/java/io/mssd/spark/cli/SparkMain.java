@@ -4,12 +4,14 @@ import io.mssd.spark.BatchDetection;
 import io.mssd.spark.DetectionSettings;
 import io.mssd.spark.DistributedCocoEval;
 import io.mssd.spark.SparkSessions;
+import io.mssd.tools.cli.MssdCommand;
 import io.mssd.tools.coco.CocoDataset;
 import io.mssd.tools.coco.CocoDetection;
 import io.mssd.tools.coco.CocoEvalParams;
 import io.mssd.tools.coco.CocoEvalResult;
 import io.mssd.tools.coco.CocoJson;
 import io.mssd.tools.coco.CocoResults;
+import io.mssd.tools.launch.VectorModuleLauncher;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -17,7 +19,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,48 +44,17 @@ public final class SparkMain implements Runnable {
             "--add-opens=java.base/sun.security.action=ALL-UNNAMED", "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
             "-Djdk.reflect.useDirectMethodHandle=false", "-Dio.netty.tryReflectionSetAccessible=true");
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         // `java -jar` cannot set JVM options: start the same main again with Spark's opens and the vector module
-        if (!Object.class.getModule().isOpen("sun.nio.ch", SparkMain.class.getModule()) && System.getProperty("mssd.spark.relaunched") == null) {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(ProcessHandle.current().info().command().orElse("java"));
-            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-            cmd.addAll(JVM_OPTIONS);
-            cmd.add("-Dmssd.spark.relaunched=true");
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add(SparkMain.class.getName());
-            cmd.addAll(List.of(args));
-            Process p = new ProcessBuilder(cmd).inheritIO().redirectError(ProcessBuilder.Redirect.PIPE).start();
-            Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
-            Thread err = new Thread(() -> { // the child's stderr, minus the JVM's notice about the module we asked for
-                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream()))) {
-                    for (String line; (line = in.readLine()) != null; ) if (!line.startsWith("WARNING: Using incubator modules")) System.err.println(line);
-                } catch (java.io.IOException ignored) {
-                    // child gone
-                }
-            });
-            err.start();
-            int code = p.waitFor();
-            err.join();
-            System.exit(code);
+        if (!Object.class.getModule().isOpen("sun.nio.ch", SparkMain.class.getModule()) && System.getProperty("mssd.relaunched") == null) {
+            java.util.OptionalInt code = VectorModuleLauncher.relaunch(SparkMain.class, args, JVM_OPTIONS);
+            if (code.isPresent()) System.exit(code.getAsInt());
         }
         System.exit(commandLine().execute(args));
     }
 
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new SparkMain());
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": error: " + String.join(" ", msg.lines().map(String::strip).toList()));
-            if (System.getenv("MSSD_DEBUG") != null) ex.printStackTrace(cmd.getErr());
-            return 2;
-        });
-        cl.setParameterExceptionHandler((ex, args) -> {
-            ex.getCommandLine().getErr().println(ex.getCommandLine().getCommandSpec().qualifiedName() + ": error: " + ex.getMessage() + " (see --help)");
-            return 2;
-        });
-        return cl;
+        return MssdCommand.withErrorHandlers(new CommandLine(new SparkMain()));
     }
 
     @Override

@@ -23,7 +23,11 @@ public final class MssdCommand implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new MssdCommand());
+        return withErrorHandlers(new CommandLine(new MssdCommand()));
+    }
+
+    /** mssd's error contract on any command line: one line naming the problem, exit code 2; MSSD_DEBUG=1 adds the trace. */
+    public static CommandLine withErrorHandlers(CommandLine cl) {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + describe(ex));

@@ -25,11 +25,23 @@ public final class VectorModuleLauncher {
     /** The relaunched JVM's exit code, or empty when this JVM should carry on itself. */
     public static OptionalInt relaunchIfNeeded(Class<?> mainClass, String[] args) {
         if (!moduleMissing()) return OptionalInt.empty();
+        OptionalInt code = relaunch(mainClass, args, List.of("--add-modules=jdk.incubator.vector"));
+        // cannot start a second JVM: run here on the portable kernels
+        if (code.isEmpty()) System.setProperty("mssd.vector", "false");
+        return code;
+    }
+
+    /**
+     * Starts {@code mainClass} again in a JVM given this one's options plus {@code jvmOptions} and
+     * -Dmssd.relaunched=true (which a relaunched program can test); its exit code, or empty when no
+     * second JVM could start.
+     */
+    public static OptionalInt relaunch(Class<?> mainClass, String[] args, List<String> jvmOptions) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.add("--add-modules=jdk.incubator.vector");
+        cmd.addAll(jvmOptions);
         cmd.add("-Dmssd.relaunched=true");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -44,8 +56,6 @@ public final class VectorModuleLauncher {
             err.join();
             return OptionalInt.of(code);
         } catch (Exception e) {
-            // cannot start a second JVM: run here on the portable kernels
-            System.setProperty("mssd.vector", "false");
             return OptionalInt.empty();
         }
     }
