@@ -4,7 +4,7 @@ import io.mssd.core.tensor.Shape;
 import io.mssd.core.tensor.Tensor;
 
 /** Emits a fixed tensor whatever it reads (the constant part of a concatenation with computed parts). */
-public final class ConstantLayer extends ShapeLayer {
+public final class ConstantLayer extends ParameterFreeLayer {
     private final Tensor value;
 
     public ConstantLayer(String name, Tensor value) {

@@ -4,7 +4,7 @@ import io.mssd.core.tensor.Shape;
 import io.mssd.core.tensor.Tensor;
 
 /** The same values in row-major order under another shape of the same size (Reshape, Flatten, Squeeze). */
-public final class Reshape extends ShapeLayer {
+public final class Reshape extends ParameterFreeLayer {
     private final Shape to;
 
     public Reshape(String name, Shape to) {

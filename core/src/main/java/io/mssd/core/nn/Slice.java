@@ -4,7 +4,7 @@ import io.mssd.core.tensor.Shape;
 import io.mssd.core.tensor.Tensor;
 
 /** A strided window: along axis i, {@code count[i]} values from {@code start[i]} every {@code step[i]} (step may be negative). */
-public final class Slice extends ShapeLayer {
+public final class Slice extends ParameterFreeLayer {
     private final int[] start, step, count;
 
     public Slice(String name, int[] start, int[] step, int[] count) {

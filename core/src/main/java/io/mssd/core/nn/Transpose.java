@@ -4,7 +4,7 @@ import io.mssd.core.tensor.Shape;
 import io.mssd.core.tensor.Tensor;
 
 /** Permutes the four axes: output axis i is input axis perm[i] (an exported head's NCHW -> NHWC). */
-public final class Transpose extends ShapeLayer {
+public final class Transpose extends ParameterFreeLayer {
     private final int[] perm;
 
     public Transpose(String name, int[] perm) {

@@ -1,10 +1,10 @@
 package io.mssd.core.nn;
 
-/** Base of the parameter-free layers that move values without arithmetic (transpose, slice, reshape). */
-public abstract class ShapeLayer implements Layer {
+/** Base of the layers without parameters or multiply-adds: activations, softmax, transpose, slice, reshape. */
+public abstract class ParameterFreeLayer implements Layer {
     private final String name;
 
-    protected ShapeLayer(String name) {
+    protected ParameterFreeLayer(String name) {
         this.name = name;
     }
 
