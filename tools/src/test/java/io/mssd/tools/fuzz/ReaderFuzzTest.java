@@ -101,24 +101,25 @@ class ReaderFuzzTest {
     /** COCO ground truth (plain or gzip). */
     @FuzzTest(maxDuration = "30s")
     void cocoGroundTruth(byte[] data) throws Exception {
-        Path f = Files.createTempFile("mssd-fuzz-gt", ".json");
-        try {
-            Files.write(f, data);
-            io.mssd.tools.coco.CocoJson.readDataset(f);
-        } catch (io.mssd.tools.coco.CocoFormatException | IllegalArgumentException expected) {
-            // a named error
-        } finally {
-            Files.deleteIfExists(f);
-        }
+        readCocoFile(data, io.mssd.tools.coco.CocoJson::readDataset);
     }
 
     /** COCO results (plain or gzip). */
     @FuzzTest(maxDuration = "30s")
     void cocoResults(byte[] data) throws Exception {
-        Path f = Files.createTempFile("mssd-fuzz-dt", ".json");
+        readCocoFile(data, io.mssd.tools.coco.CocoJson::readResults);
+    }
+
+    private interface CocoReader {
+        Object read(Path file) throws java.io.IOException;
+    }
+
+    /** The COCO readers take a file: the bytes go through a temporary one. */
+    private static void readCocoFile(byte[] data, CocoReader reader) throws Exception {
+        Path f = Files.createTempFile("mssd-fuzz-coco", ".json");
         try {
             Files.write(f, data);
-            io.mssd.tools.coco.CocoJson.readResults(f);
+            reader.read(f);
         } catch (io.mssd.tools.coco.CocoFormatException | IllegalArgumentException expected) {
             // a named error
         } finally {
