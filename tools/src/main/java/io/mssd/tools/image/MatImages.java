@@ -18,28 +18,27 @@ public final class MatImages {
     public static RgbImage read(Path file) {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": no such image file");
         try (Mat m = opencv_imgcodecs.imread(file.toString(), opencv_imgcodecs.IMREAD_COLOR)) {
-            if (m == null || m.empty()) {
-                throw new IllegalArgumentException(file + ": cannot decode the image (not an image, or a corrupt/unsupported file)");
-            }
-            return toRgb(m);
+            return decoded(m, file.toString());
         }
     }
 
     /** Decodes an image file's bytes (as {@link #read} decodes the file: the same pixels); {@code name} names it in errors. */
     public static RgbImage decode(byte[] bytes, String name) {
         if (bytes == null || bytes.length == 0) throw new IllegalArgumentException(name + ": empty file");
-        try (Mat buf = new Mat(1, bytes.length, org.bytedeco.opencv.global.opencv_core.CV_8UC1);
-             Mat m = fill(buf, bytes) ? opencv_imgcodecs.imdecode(buf, opencv_imgcodecs.IMREAD_COLOR) : null) {
-            if (m == null || m.empty()) {
-                throw new IllegalArgumentException(name + ": cannot decode the image (not an image, or a corrupt/unsupported file)");
+        try (Mat buf = new Mat(1, bytes.length, org.bytedeco.opencv.global.opencv_core.CV_8UC1)) {
+            buf.data().put(bytes);
+            try (Mat m = opencv_imgcodecs.imdecode(buf, opencv_imgcodecs.IMREAD_COLOR)) {
+                return decoded(m, name);
             }
-            return toRgb(m);
         }
     }
 
-    private static boolean fill(Mat buf, byte[] bytes) {
-        buf.data().put(bytes);
-        return true;
+    /** What imread / imdecode gave, as RGB; an empty result is a file OpenCV could not decode. */
+    private static RgbImage decoded(Mat m, String name) {
+        if (m == null || m.empty()) {
+            throw new IllegalArgumentException(name + ": cannot decode the image (not an image, or a corrupt/unsupported file)");
+        }
+        return toRgb(m);
     }
 
     /** A copy of an 8-bit BGR (3-channel) Mat as RGB. */
