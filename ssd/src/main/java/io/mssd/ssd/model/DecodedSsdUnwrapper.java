@@ -67,7 +67,7 @@ public final class DecodedSsdUnwrapper {
             anchors += b.plane() * (b.c() / 4);
         }
         if (anchors != out.anchors()) throw fail(m, "the heads make " + anchors + " predictions, the outputs hold " + out.anchors());
-        Decoding d = measure(m, net, locConcat, boxesNode, shapes[locConcat], anchors);
+        Decoding d = measure(m, net, locConcat, boxesNode, feedsBoxes, shapes[locConcat], anchors);
         Network trunk = ancestors(net, concat(boxHeads, clsHeads));
         return new SsdModel(m.name(), trunk, m.inputShape(), predictors, d.anchors, d.coder, ScoreFunction.SOFTMAX, k, m.labelOffset(),
                 m.labels(), m.preprocessor(), m.nmsStrategy(), m.preNmsTopK(), m.defaults(), null);
@@ -160,8 +160,8 @@ public final class DecodedSsdUnwrapper {
     private record Decoding(Anchors anchors, CenterSizeBoxCoder coder) {}
 
     /** Runs the graph's decoding (locations -> boxes) on probes: priors from zero offsets, variances from unit ones. */
-    private static Decoding measure(SsdModel m, Network net, int locConcat, int boxesNode, Shape locShape, int n) {
-        boolean[] keep = new boolean[net.nodes().size()], feeds = ancestorsOf(net, boxesNode);
+    private static Decoding measure(SsdModel m, Network net, int locConcat, int boxesNode, boolean[] feeds, Shape locShape, int n) {
+        boolean[] keep = new boolean[net.nodes().size()];
         keep[locConcat] = true;
         for (int i = locConcat + 1; i <= boxesNode; i++) {
             if (!feeds[i]) continue;

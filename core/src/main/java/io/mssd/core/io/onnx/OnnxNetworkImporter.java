@@ -67,10 +67,10 @@ public final class OnnxNetworkImporter {
     private final String file;
     private final Network.Builder builder = Network.builder();
     private final Map<String, Object> values = new HashMap<>();
-    private final Map<String, Integer> consumers = new HashMap<>();
+    /** The nodes that read each value, once per input that names it. */
+    private final Map<String, List<OnnxNode>> readers = new HashMap<>();
     private final Set<String> layerNames = new HashSet<>();
     private final Set<OnnxNode> absorbed = new HashSet<>();
-    private final Map<String, OnnxNode> producer = new HashMap<>();
 
     private OnnxNetworkImporter(OnnxModel model) {
         this.model = model;
@@ -120,9 +120,7 @@ public final class OnnxNetworkImporter {
         values.put(in.name(), new Runtime(-1, new int[] {1, (int) d[1], (int) d[2], (int) d[3]}));
 
         List<OnnxNode> order = topologicalOrder();
-        for (OnnxNode n : order) for (String i : n.inputs()) if (!i.isEmpty()) consumers.merge(i, 1, Integer::sum);
-        for (String o : model.outputs()) consumers.merge(o, 1, Integer::sum);
-        for (OnnxNode n : order) for (String o : n.outputs()) producer.put(o, n);
+        for (OnnxNode n : order) for (String i : n.inputs()) if (!i.isEmpty()) readers.computeIfAbsent(i, k -> new ArrayList<>()).add(n);
         // Constant nodes first: a convolution decides whether it absorbs the Clip after it by reading
         // that Clip's bounds, which exporters often put in Constant nodes listed after the convolution
         List<OnnxNode> constantsFirst = new ArrayList<>(order.stream().filter(n -> n.opType().equals("Constant")).toList());
@@ -491,9 +489,8 @@ public final class OnnxNetworkImporter {
 
     /** The single reader of a value, or null if it has several (or is a graph output). */
     private OnnxNode soleReader(String value) {
-        if (consumers.getOrDefault(value, 0) != 1 || model.outputs().contains(value)) return null;
-        for (OnnxNode n : model.nodes()) if (n.inputs().contains(value)) return n;
-        return null;
+        List<OnnxNode> r = readers.getOrDefault(value, List.of());
+        return r.size() == 1 && !model.outputs().contains(value) ? r.get(0) : null;
     }
 
     private void conv(OnnxNode n) {
