@@ -25,8 +25,7 @@ public final class CocoJson {
     private CocoJson() {}
 
     public static CocoDataset readDataset(Path file) throws IOException {
-        String f = file.toString();
-        try (JsonReader r = open(file)) {
+        return read(file, (r, f) -> {
             List<CocoDataset.Image> images = new ArrayList<>();
             List<CocoDataset.Annotation> anns = new ArrayList<>();
             List<CocoDataset.Category> cats = new ArrayList<>();
@@ -56,22 +55,27 @@ public final class CocoJson {
             if (!seenAnns) throw new CocoFormatException(f, "annotations", "missing field (expected an array of annotations)");
             if (!seenCats) throw new CocoFormatException(f, "categories", "missing field (expected an array of categories)");
             return new CocoDataset(images, anns, cats);
-        } catch (MalformedJsonException | IllegalStateException | NumberFormatException e) {
-            throw new CocoFormatException(f, "$", "malformed JSON: " + firstLine(e.getMessage()));
-        } catch (java.io.EOFException e) {
-            throw new CocoFormatException(f, "$", "unexpected end of file (truncated JSON?)");
-        } catch (java.util.zip.ZipException e) {
-            throw new CocoFormatException(f, "$", "corrupt gzip data: " + firstLine(e.getMessage()));
-        }
+        });
     }
 
     public static List<CocoDetection> readResults(Path file) throws IOException {
-        String f = file.toString();
-        try (JsonReader r = open(file)) {
+        return read(file, (r, f) -> {
             List<CocoDetection> out = new ArrayList<>();
             expect(r, f, "$", JsonToken.BEGIN_ARRAY, "an array of {image_id, category_id, bbox, score}");
             array(r, f, "", i -> out.add(detection(r, f, "[" + i + "]")));
             return out;
+        });
+    }
+
+    private interface Body<T> {
+        T read(JsonReader r, String file) throws IOException;
+    }
+
+    /** Opens the file and runs a reader on it; what goes wrong in the JSON or the gzip stream becomes a CocoFormatException. */
+    private static <T> T read(Path file, Body<T> body) throws IOException {
+        String f = file.toString();
+        try (JsonReader r = open(file)) {
+            return body.read(r, f);
         } catch (MalformedJsonException | IllegalStateException | NumberFormatException e) {
             throw new CocoFormatException(f, "$", "malformed JSON: " + firstLine(e.getMessage()));
         } catch (java.io.EOFException e) {
