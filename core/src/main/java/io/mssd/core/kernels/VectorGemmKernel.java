@@ -4,10 +4,12 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * GEMM on the JDK Vector API: a 6x2-vector register tile (12 accumulators; 6 rows of C by 32
- * columns with 512-bit vectors), k blocked so a strip of B stays in L1 while all rows pass over it,
- * columns blocked so a panel of B stays in L2. Bias is the accumulators' start value and the
- * activation is applied to each tile right after its final store, while it is in L1.
+ * GEMM on the JDK Vector API, blocked as in BLIS: for each panel of B (k-block x column panel,
+ * packed into 2-vector strips that each fit L1), blocks of MC rows of A are copied row-contiguous
+ * (they stay in L2) and a 6x2-vector register tile (12 accumulators) runs over each strip. Bias is
+ * the accumulators' start value and the activation is applied to each tile right after its final
+ * store, while it is in L1. Every element is bias followed by one FMA per k in order, whatever the
+ * blocking, so any split of C over rows, columns or threads gives the same bits.
  */
 public final class VectorGemmKernel implements GemmKernel {
     public static final VectorGemmKernel INSTANCE = new VectorGemmKernel();
@@ -17,6 +19,8 @@ public final class VectorGemmKernel implements GemmKernel {
     private static final int KC = 256;
     private static final int NC = 512;
     private static final int MR = 6;
+    /** Rows of A copied per block: 72 x 256 floats = 72 KiB, in L2 while the strips of B pass. */
+    private static final int MC = 72;
 
     private VectorGemmKernel() {}
 
@@ -30,8 +34,9 @@ public final class VectorGemmKernel implements GemmKernel {
         return MR;
     }
 
-    /** Per-thread packing buffer (grown on first use, then reused: no allocation per call). */
-    private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[KC * 2 * L]);
+    /** Per-thread packing buffers (grown on first use, then reused: no allocation per call). */
+    private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[KC * NC]);
+    private static final ThreadLocal<float[]> PACK_A = ThreadLocal.withInitial(() -> new float[MC * KC]);
 
     private static float[] pack(int size) {
         float[] buf = PACK.get();
@@ -50,35 +55,31 @@ public final class VectorGemmKernel implements GemmKernel {
             return;
         }
         int vecEnd = j0 + (j1 - j0) / L * L;
-        float[] packed = pack(KC * 2 * L);
+        float[] panel = pack(KC * NC), rowsA = PACK_A.get();
         for (int jc = j0; jc < vecEnd; jc += NC) {
             int jEnd = Math.min(vecEnd, jc + NC);
+            int strips = (jEnd - jc) / (2 * L), stripEnd = jc + strips * 2 * L;
             for (int pc = 0; pc < k; pc += KC) {
-                int pEnd = Math.min(k, pc + KC);
+                int pEnd = Math.min(k, pc + KC), kc = pEnd - pc;
                 boolean first = pc == 0, last = pEnd == k;
-                int j = jc;
-                for (; j + 2 * L <= jEnd; j += 2 * L) {
-                    // copy the strip B[pc..pEnd, j..j+2L) to a contiguous buffer: rows of B lie n floats
-                    // apart (often a power of two), which would make them fight over the same L1 sets
-                    for (int p = pc, q = 0, src = bOff + pc * n + j; p < pEnd; p++, q += 2 * L, src += n) {
-                        FloatVector.fromArray(S, b, src).intoArray(packed, q);
-                        FloatVector.fromArray(S, b, src + L).intoArray(packed, q + L);
-                    }
-                    int i = r0;
-                    for (; i + MR <= r1; i += MR) {
-                        tile6x2(i, j, pc, pEnd, n, k, a, aOff, packed, 0, 2 * L, c, cOff, bias, biasOff, act, first, last);
-                    }
-                    for (; i < r1; i++) {
-                        tile1(2, i, j, pc, pEnd, n, k, a, aOff, packed, 0, 2 * L, c, cOff, bias, biasOff, act, first, last);
+                // copy B[pc..pEnd, jc..stripEnd) strip by strip: rows of B lie n floats apart (often a
+                // power of two, which would make them fight over the same L1 sets), a strip's are 2L
+                for (int s = 0, q = 0; s < strips; s++) {
+                    for (int p = pc, src = bOff + pc * n + jc + s * 2 * L; p < pEnd; p++, q += 2 * L, src += n) {
+                        FloatVector.fromArray(S, b, src).intoArray(panel, q);
+                        FloatVector.fromArray(S, b, src + L).intoArray(panel, q + L);
                     }
                 }
-                for (; j < jEnd; j += L) {
-                    int i = r0;
-                    for (; i + MR <= r1; i += MR) {
-                        tile6x1(i, j, pc, pEnd, n, k, a, aOff, b, bOff + pc * n + j, n, c, cOff, bias, biasOff, act, first, last);
+                for (int ic = r0; ic < r1; ic += MC) {
+                    int iEnd = Math.min(r1, ic + MC);
+                    for (int i = ic; i < iEnd; i++) System.arraycopy(a, aOff + i * k + pc, rowsA, (i - ic) * kc, kc);
+                    for (int s = 0; s < strips; s++) {
+                        rows(ic, iEnd, jc + s * 2 * L, 2, kc, rowsA, 0, kc, panel, s * kc * 2 * L, 2 * L, n, c, cOff,
+                                bias, biasOff, act, first, last);
                     }
-                    for (; i < r1; i++) {
-                        tile1(1, i, j, pc, pEnd, n, k, a, aOff, b, bOff + pc * n + j, n, c, cOff, bias, biasOff, act, first, last);
+                    if (stripEnd < jEnd) { // one single-vector strip left, read in place
+                        rows(ic, iEnd, stripEnd, 1, kc, rowsA, 0, kc, b, bOff + pc * n + stripEnd, n, n, c, cOff,
+                                bias, biasOff, act, first, last);
                     }
                 }
             }
@@ -86,12 +87,10 @@ public final class VectorGemmKernel implements GemmKernel {
         if (vecEnd == j1) return;
         // Ragged tail: one vector ending at j1, over the whole k in one pass. It recomputes a few
         // finished columns of this block from scratch, in the same order, so they come out identical.
-        int i = r0;
-        for (; i + MR <= r1; i += MR) {
-            tile6x1(i, j1 - L, 0, k, n, k, a, aOff, b, bOff + j1 - L, n, c, cOff, bias, biasOff, act, true, true);
-        }
-        for (; i < r1; i++) {
-            tile1(1, i, j1 - L, 0, k, n, k, a, aOff, b, bOff + j1 - L, n, c, cOff, bias, biasOff, act, true, true);
+        for (int ic = r0; ic < r1; ic += MC) {
+            int iEnd = Math.min(r1, ic + MC);
+            rows(ic, iEnd, j1 - L, 1, k, a, aOff + ic * k, k, b, bOff + j1 - L, n, n, c, cOff, bias, biasOff, act,
+                    true, true);
         }
     }
 
@@ -115,18 +114,45 @@ public final class VectorGemmKernel implements GemmKernel {
                 for (int p = 0; p < kv; p += L) {
                     acc = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, bt, bj + p), acc);
                 }
-                float sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+                // lanes summed in order: reduceLanes adds them in a tree once compiled but in order
+                // when interpreted (JDK 25), so the same product would change bits with warm-up
+                float sum = 0f;
+                for (int l = 0; l < L; l++) sum += acc.lane(l);
                 for (int p = kv; p < k; p++) sum = Math.fma(a[ai + p], bt[bj + p], sum);
                 c[cOff + i * n + j0 + j] = act.apply(sum + (bias == null ? 0f : bias[biasOff + i]));
             }
         }
     }
 
+    /**
+     * Rows [i0, i1) of C by {@code vectors} (1 or 2) vectors of columns from j, over kc steps of k:
+     * row i of A starts at a[aRow0 + (i - i0) * lda], step p of B at b[bStart + p * ldb].
+     */
+    private static void rows(int i0, int i1, int j, int vectors, int kc, float[] a, int aRow0, int lda, float[] b,
+                             int bStart, int ldb, int n, float[] c, int cOff, float[] bias, int biasOff,
+                             Activation act, boolean first, boolean last) {
+        int i = i0;
+        for (; i + MR <= i1; i += MR) {
+            int ai = aRow0 + (i - i0) * lda;
+            if (vectors == 2) {
+                tile6x2(i, j, kc, a, ai, lda, b, bStart, ldb, n, c, cOff, bias, biasOff, act, first, last);
+            } else {
+                tile6x1(i, j, kc, a, ai, lda, b, bStart, ldb, n, c, cOff, bias, biasOff, act, first, last);
+            }
+        }
+        for (; i < i1; i++) {
+            tile1(vectors, i, j, kc, a, aRow0 + (i - i0) * lda, b, bStart, ldb, n, c, cOff, bias, biasOff, act, first,
+                    last);
+        }
+    }
+
     // No helper takes or returns a FloatVector: a vector crossing a call that C2 does not inline is
     // boxed on the heap, which costs both speed and the kernel's allocation-free guarantee.
+    // A is read through one index per row: JDK 25's C2 runs this form 2x faster than a single
+    // index over rows interleaved by 6 (JDK 17 runs both alike).
 
-    private static void tile6x2(int i, int j, int p0, int p1, int n, int k, float[] a, int aOff, float[] b, int bStart,
-                                int ldb, float[] c, int cOff, float[] bias, int biasOff, Activation act, boolean first,
+    private static void tile6x2(int i, int j, int kc, float[] a, int aRow, int lda, float[] b, int bStart, int ldb,
+                                int n, float[] c, int cOff, float[] bias, int biasOff, Activation act, boolean first,
                                 boolean last) {
         int c0 = cOff + i * n + j, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n, c4 = c3 + n, c5 = c4 + n;
         FloatVector v00, v01, v10, v11, v20, v21, v30, v31, v40, v41, v50, v51;
@@ -152,9 +178,8 @@ public final class VectorGemmKernel implements GemmKernel {
             v50 = FloatVector.fromArray(S, c, c5);
             v51 = FloatVector.fromArray(S, c, c5 + L);
         }
-        int a0 = aOff + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k, a4 = a3 + k, a5 = a4 + k;
-        int bp = bStart;
-        for (int p = p0; p < p1; p++, bp += ldb) {
+        int a0 = aRow, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        for (int p = 0, bp = bStart; p < kc; p++, bp += ldb) {
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
             FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
@@ -203,8 +228,8 @@ public final class VectorGemmKernel implements GemmKernel {
         }
     }
 
-    private static void tile6x1(int i, int j, int p0, int p1, int n, int k, float[] a, int aOff, float[] b, int bStart,
-                                int ldb, float[] c, int cOff, float[] bias, int biasOff, Activation act, boolean first,
+    private static void tile6x1(int i, int j, int kc, float[] a, int aRow, int lda, float[] b, int bStart, int ldb,
+                                int n, float[] c, int cOff, float[] bias, int biasOff, Activation act, boolean first,
                                 boolean last) {
         int c0 = cOff + i * n + j, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n, c4 = c3 + n, c5 = c4 + n;
         FloatVector v00, v10, v20, v30, v40, v50;
@@ -224,9 +249,8 @@ public final class VectorGemmKernel implements GemmKernel {
             v40 = FloatVector.fromArray(S, c, c4);
             v50 = FloatVector.fromArray(S, c, c5);
         }
-        int a0 = aOff + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k, a4 = a3 + k, a5 = a4 + k;
-        int bp = bStart;
-        for (int p = p0; p < p1; p++, bp += ldb) {
+        int a0 = aRow, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        for (int p = 0, bp = bStart; p < kc; p++, bp += ldb) {
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
             v00 = x.fma(b0, v00);
@@ -251,9 +275,9 @@ public final class VectorGemmKernel implements GemmKernel {
     }
 
     /** One row of C by {@code vectors} (1 or 2) vectors of columns. */
-    private static void tile1(int vectors, int i, int j, int p0, int p1, int n, int k, float[] a, int aOff, float[] b,
-                              int bStart, int ldb, float[] c, int cOff, float[] bias, int biasOff, Activation act,
-                              boolean first, boolean last) {
+    private static void tile1(int vectors, int i, int j, int kc, float[] a, int aRow, float[] b, int bStart, int ldb,
+                              int n, float[] c, int cOff, float[] bias, int biasOff, Activation act, boolean first,
+                              boolean last) {
         int c0 = cOff + i * n + j;
         FloatVector v0, v1;
         if (first) {
@@ -262,17 +286,15 @@ public final class VectorGemmKernel implements GemmKernel {
             v0 = FloatVector.fromArray(S, c, c0);
             v1 = vectors == 2 ? FloatVector.fromArray(S, c, c0 + L) : v0;
         }
-        int a0 = aOff + i * k;
-        int bp = bStart;
         if (vectors == 2) {
-            for (int p = p0; p < p1; p++, bp += ldb) {
-                FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            for (int p = 0, bp = bStart; p < kc; p++, bp += ldb) {
+                FloatVector x = FloatVector.broadcast(S, a[aRow + p]);
                 v0 = x.fma(FloatVector.fromArray(S, b, bp), v0);
                 v1 = x.fma(FloatVector.fromArray(S, b, bp + L), v1);
             }
         } else {
-            for (int p = p0; p < p1; p++, bp += ldb) {
-                v0 = FloatVector.broadcast(S, a[a0 + p]).fma(FloatVector.fromArray(S, b, bp), v0);
+            for (int p = 0, bp = bStart; p < kc; p++, bp += ldb) {
+                v0 = FloatVector.broadcast(S, a[aRow + p]).fma(FloatVector.fromArray(S, b, bp), v0);
             }
         }
         v0.intoArray(c, c0);

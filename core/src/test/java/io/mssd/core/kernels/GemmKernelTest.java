@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,6 +46,44 @@ class GemmKernelTest {
                 }
             }
         }
+    }
+
+    @Test
+    void vectorKernelIsBitForBitTheInOrderFmaChainOnEverySmallShape() {
+        // each element of C is bias, then one FMA per k in order, whatever the tiling (6-row tiles
+        // and single rows, 2- and 1-vector strips, the ragged tail, k-blocks of 256, row blocks of 72)
+        GemmKernel kernel = GemmKernel.fastest();
+        SplittableRandom rnd = new SplittableRandom(23);
+        int[] ks = {1, 2, 3, 31, 256, 257, 520};
+        int[] ms = IntStream.concat(IntStream.rangeClosed(1, 14), IntStream.of(47, 80)).toArray();
+        int[] ns = IntStream.concat(IntStream.rangeClosed(16, 50), IntStream.of(63, 64, 65, 100, 513, 1030)).toArray();
+        int cases = 0;
+        for (int m : ms) {
+            for (int n : ns) {
+                for (int k : ks) {
+                    float[] a = new float[m * k + 1], b = new float[k * n + 2], bias = new float[m];
+                    for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextDouble(-1, 1);
+                    for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextDouble(-1, 1);
+                    for (int i = 0; i < m; i++) bias[i] = (float) rnd.nextDouble(-1, 1);
+                    Activation act = Activation.values()[cases % Activation.values().length];
+                    float[] c = new float[m * n];
+                    kernel.block(0, m, 0, n, n, k, a, 1, b, 2, c, 0, bias, 0, act);
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            float ref = bias[i];
+                            for (int p = 0; p < k; p++) ref = Math.fma(a[1 + i * k + p], b[2 + p * n + j], ref);
+                            ref = act.apply(ref);
+                            if (c[i * n + j] != ref) {
+                                throw new AssertionError(kernel.name() + " " + m + "x" + n + "x" + k + " " + act
+                                        + ": C[" + i + "][" + j + "] = " + c[i * n + j] + ", in-order FMA gives " + ref);
+                            }
+                        }
+                    }
+                    cases++;
+                }
+            }
+        }
+        assertTrue(cases > 3000, "only " + cases + " shapes checked");
     }
 
     @Test

@@ -35,9 +35,19 @@ public final class ModelOptions {
     public java.nio.file.Path labels;
 
     public Detector load() throws IOException {
+        return load(threadCount());
+    }
+
+    /** The model with {@code computeThreads} threads per call (callers that run several calls at once pass 1). */
+    public Detector load(int computeThreads) throws IOException {
+        return new Detector(io.mssd.ssd.model.ModelZoo.load(model, labels), computeThreads);
+    }
+
+    /** --threads, or all cores. */
+    public int threadCount() {
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (t < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + t);
-        return new Detector(io.mssd.ssd.model.ModelZoo.load(model, labels), t);
+        return t;
     }
 
     public DetectorOptions options(Detector d) {

@@ -8,6 +8,7 @@ import io.mssd.tools.progress.ProgressBar;
 import io.mssd.tools.video.DemoClip;
 import io.mssd.tools.video.ProcessMemory;
 import io.mssd.tools.video.VideoDetectionPipeline;
+import io.mssd.tools.video.VideoInput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,6 +57,9 @@ public final class VideoCommand implements Callable<Integer> {
     @Option(names = "--count-line", paramLabel = "x1,y1,x2,y2", description = "Count tracks whose box bottom-centre crosses this segment, per direction and label (repeatable; implies --track).")
     List<String> countLines;
 
+    @Mixin
+    InFlightOption inFlight;
+
     @Option(names = "--loop", defaultValue = "1", description = "Repeat the input N times (soak test; prints memory per pass).")
     int loop;
 
@@ -85,7 +89,8 @@ public final class VideoCommand implements Callable<Integer> {
             track = true;
             for (String l : countLines) lines.add(segment(l));
         }
-        try (Detector detector = model.load()) {
+        int frames = inFlight.count(model.threadCount(), VideoInput.isCamera(input));
+        try (Detector detector = InFlightOption.load(model, frames)) {
             DetectorOptions opt = model.options(detector);
             VideoDetectionPipeline.Tracking tracking = null;
             if (track) {
@@ -98,14 +103,15 @@ public final class VideoCommand implements Callable<Integer> {
                     opt, only.labels(detector.model().labels()), tracking);
             ProgressBar bar = new ProgressBar(System.err, 0, "frames");
             long[] done = new long[1];
-            VideoDetectionPipeline.Summary r = new VideoDetectionPipeline(detector).run(s, (d, total) -> {
+            VideoDetectionPipeline.Summary r = new VideoDetectionPipeline(detector, frames).run(s, (d, total) -> {
                 bar.total(total);
                 bar.update(d);
                 done[0] = d;
             });
             bar.finish(done[0]);
-            System.out.printf(Locale.ROOT, "input %s: %dx%d at %.2f fps; model %s, %d threads%n", clip != null ? "demo clip " + clip.fileName() : input,
-                    r.width(), r.height(), r.fps(), detector.model().name(), detector.threads());
+            System.out.printf(Locale.ROOT, "input %s: %dx%d at %.2f fps; model %s, %s%n", clip != null ? "demo clip " + clip.fileName() : input,
+                    r.width(), r.height(), r.fps(), detector.model().name(),
+                    frames > 1 ? frames + " frames in flight, one thread each" : detector.threads() + " threads on each frame");
             System.out.printf(Locale.ROOT, "frames %d (detector on %d), wall %.2f s, %.1f FPS%n", r.frames(), r.processed(),
                     r.wallSeconds(), r.throughputFps());
             System.out.printf(Locale.ROOT, "ms/frame: decode %.1f, infer %.1f, draw+encode %.1f%n", r.decodeMsPerFrame(),

@@ -41,8 +41,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * decode -> detect -> draw + encode, each stage on its own thread, joined by small bounded queues
- * so the slowest stage sets the pace and memory stays bounded. Each decoded frame is copied out of
+ * decode -> detect -> track -> draw + encode, each stage on its own thread, joined by small bounded
+ * queues so the slowest stage sets the pace and memory stays bounded. Detection runs on
+ * {@code inFlight} threads, several frames at once (each on one core: on small maps one frame cannot
+ * keep several cores busy); the tracker takes the frames back in their order. Each decoded frame is copied out of
  * the grabber's reused buffer before it leaves the decode thread and its native Mat is released
  * after encoding. Outputs are written under temporary names and moved into place only when the run
  * succeeds: a failed run leaves no half-written file behind.
@@ -96,6 +98,9 @@ public final class VideoDetectionPipeline {
         List<TrackedObject> tracks = List.of();
         List<Object> counts = List.of();
         boolean processed;
+        /** Counted down when the detections are in (or failed); the tracking stage waits on it. */
+        final java.util.concurrent.CountDownLatch detectedLatch = new java.util.concurrent.CountDownLatch(1);
+        volatile Throwable failure;
 
         Job(long index, long timeMs, Mat bgr, RgbImage rgb) {
             this.index = index;
@@ -108,9 +113,21 @@ public final class VideoDetectionPipeline {
     private static final Job END = new Job(-1, 0, null, null);
 
     private final Detector detector;
+    private final int inFlight;
 
+    /** One frame detected at a time, on all of the detector's compute threads. */
     public VideoDetectionPipeline(Detector detector) {
+        this(detector, 1);
+    }
+
+    /**
+     * {@code inFlight} frames detected at once, each on its own thread (give a detector with one compute
+     * thread per frame: a frame that finds the detector's pool busy computes on its own thread anyway).
+     */
+    public VideoDetectionPipeline(Detector detector, int inFlight) {
+        if (inFlight < 1) throw new IllegalArgumentException("frames in flight must be >= 1, got " + inFlight);
         this.detector = detector;
+        this.inFlight = inFlight;
     }
 
     public Summary run(Settings s, Listener listener) throws IOException, InterruptedException {
@@ -122,13 +139,17 @@ public final class VideoDetectionPipeline {
         List<LineCounter> counters = new ArrayList<>(); // before the input opens: a bad line leaves nothing open
         if (s.tracking() != null) for (double[] l : s.tracking().lines()) counters.add(new LineCounter(l[0], l[1], l[2], l[3]));
         FrameGrabber grabber = VideoInput.open(s.input());
-        ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
+        ExecutorService threads = Executors.newFixedThreadPool(2 + inFlight, r -> {
             Thread t = new Thread(r, "mssd-video");
             t.setDaemon(true);
             return t;
         });
-        BlockingQueue<Job> decoded = new ArrayBlockingQueue<>(QUEUE), detected = new ArrayBlockingQueue<>(QUEUE);
-        long[] decodeNanos = new long[1], inferNanos = new long[1], trackNanos = new long[1];
+        // every decoded frame enters `ordered` (the tracking stage's view, in frame order) and, when the
+        // detector runs on it, `toDetect` (the detection threads' view, taken in any order)
+        BlockingQueue<Job> ordered = new ArrayBlockingQueue<>(QUEUE + 2 * inFlight), toDetect = new ArrayBlockingQueue<>(QUEUE),
+                detected = new ArrayBlockingQueue<>(QUEUE);
+        long[] decodeNanos = new long[1], trackNanos = new long[1];
+        java.util.concurrent.atomic.AtomicLong inferNanos = new java.util.concurrent.atomic.AtomicLong();
         long[] processed = new long[1];
         String[] cutOff = new String[1];
         List<ProcessMemory> memory = new ArrayList<>();
@@ -160,14 +181,17 @@ public final class VideoDetectionPipeline {
             final FrameGrabber g = grabber;
             final long totalFrames = total;
             final long framesPerLoop = perLoop;
-            Future<?> decoder = threads.submit(() -> decode(g, s, framesPerLoop, decoded, decodeNanos, memory, cutOff));
+            Future<?> decoder = threads.submit(() -> decode(g, s, framesPerLoop, ordered, toDetect, decodeNanos, memory, cutOff));
             TrackOverlay overlay = new TrackOverlay();
-            Future<?> inference = threads.submit(() -> infer(s, decoded, detected, inferNanos, processed, tracker, counters, trackNanos));
+            List<Future<?>> detection = new ArrayList<>();
+            for (int i = 0; i < inFlight; i++) detection.add(threads.submit(() -> detect(s, toDetect, inferNanos)));
+            Future<?> inference = threads.submit(() -> track(ordered, detected, processed, tracker, counters, trackNanos));
             Gson gson = new Gson();
             while (true) {
                 Job job = detected.poll(100, TimeUnit.MILLISECONDS);
                 if (job == null) {
                     failIfDone(decoder);
+                    for (Future<?> d : detection) failIfDone(d);
                     failIfDone(inference);
                     continue;
                 }
@@ -200,6 +224,7 @@ public final class VideoDetectionPipeline {
                 if (listener != null) listener.progress(frames, totalFrames);
             }
             decoder.get();
+            for (Future<?> d : detection) d.get();
             inference.get();
             if (recorder != null) {
                 recorder.stop();
@@ -213,7 +238,8 @@ public final class VideoDetectionPipeline {
         } finally {
             threads.shutdownNow();
             threads.awaitTermination(5, TimeUnit.SECONDS);
-            drain(decoded);
+            drain(ordered);
+            toDetect.clear(); // the same frames as in `ordered`, released there
             drain(detected);
             if (recorder != null) {
                 try {
@@ -233,7 +259,7 @@ public final class VideoDetectionPipeline {
         }
         double wall = (System.nanoTime() - start) / 1e9;
         return new Summary(frames, processed[0], w, h, fps, wall, frames == 0 ? 0 : decodeNanos[0] / 1e6 / frames,
-                processed[0] == 0 ? 0 : inferNanos[0] / 1e6 / processed[0], frames == 0 ? 0 : drawNanos / 1e6 / frames,
+                processed[0] == 0 ? 0 : inferNanos.get() / 1e6 / processed[0], frames == 0 ? 0 : drawNanos / 1e6 / frames,
                 memory, tracker == null ? 0 : tracker.tracksCreated(), counters,
                 processed[0] == 0 ? 0 : trackNanos[0] / 1e6 / processed[0], cutOff[0]);
     }
@@ -244,8 +270,8 @@ public final class VideoDetectionPipeline {
      * fewer frames than its container declares) ends the decoding there: the frames before are
      * processed and written, and {@code cutOff[0]} says where it stopped.
      */
-    private Void decode(FrameGrabber first, Settings s, long declaredFrames, BlockingQueue<Job> out, long[] nanos,
-                        List<ProcessMemory> memory, String[] cutOff) throws Exception {
+    private Void decode(FrameGrabber first, Settings s, long declaredFrames, BlockingQueue<Job> out,
+                        BlockingQueue<Job> toDetect, long[] nanos, List<ProcessMemory> memory, String[] cutOff) throws Exception {
         long index = 0;
         try (OpenCVFrameConverter.ToMat toMat = new OpenCVFrameConverter.ToMat()) {
             FrameGrabber g = first;
@@ -282,19 +308,48 @@ public final class VideoDetectionPipeline {
                     RgbImage rgb = index % s.every() == 0 ? MatImages.toRgb(copy) : null;
                     long timeMs = Math.max(0, g.getTimestamp() / 1000);
                     nanos[0] += System.nanoTime() - t0;
-                    out.put(new Job(index++, timeMs, copy, rgb));
+                    Job job = new Job(index++, timeMs, copy, rgb);
+                    out.put(job); // first in frame order, so the frame the tracker waits on is never stuck behind a full toDetect
+                    if (rgb != null) toDetect.put(job);
+                    else job.detectedLatch.countDown();
                 }
                 memory.add(ProcessMemory.now());
                 if (s.maxFrames() > 0 && index >= s.maxFrames()) break;
             }
         } finally {
             out.put(END);
+            toDetect.put(END);
         }
         return null;
     }
 
-    private Void infer(Settings s, BlockingQueue<Job> in, BlockingQueue<Job> out, long[] nanos, long[] processed,
-                       ByteTracker tracker, List<LineCounter> counters, long[] trackNanos) throws InterruptedException {
+    /** One detection thread: frames from {@code in} in any order; END is passed on to the next thread. */
+    private Void detect(Settings s, BlockingQueue<Job> in, java.util.concurrent.atomic.AtomicLong nanos) throws InterruptedException {
+        while (true) {
+            Job job = in.take();
+            if (job == END) {
+                in.put(END);
+                return null;
+            }
+            try {
+                long t0 = System.nanoTime();
+                List<Detection> found = detector.detect(job.rgb, s.options());
+                if (s.only() != null) found = found.stream().filter(d -> s.only().contains(d.label())).toList();
+                nanos.addAndGet(System.nanoTime() - t0);
+                job.detections = found;
+                job.processed = true;
+            } catch (Throwable t) {
+                job.failure = t;
+                throw t;
+            } finally {
+                job.detectedLatch.countDown();
+            }
+        }
+    }
+
+    /** Frames in their order: waits for each one's detections, then tracks and counts. */
+    private Void track(BlockingQueue<Job> in, BlockingQueue<Job> out, long[] processed, ByteTracker tracker,
+                       List<LineCounter> counters, long[] trackNanos) throws InterruptedException {
         List<Detection> last = List.of();
         List<TrackedObject> lastTracks = List.of();
         List<Object> lastCounts = TrackJson.counts(counters);
@@ -302,11 +357,13 @@ public final class VideoDetectionPipeline {
             while (true) {
                 Job job = in.take();
                 if (job == END) break;
-                if (job.rgb != null) {
-                    long t0 = System.nanoTime();
-                    last = detector.detect(job.rgb, s.options());
-                    if (s.only() != null) last = last.stream().filter(d -> s.only().contains(d.label())).toList();
-                    nanos[0] += System.nanoTime() - t0;
+                job.detectedLatch.await();
+                if (job.failure != null) {
+                    job.bgr.close();
+                    throw new IllegalStateException("detection failed on frame " + job.index, job.failure);
+                }
+                if (job.processed) {
+                    last = job.detections;
                     if (tracker != null) {
                         long t1 = System.nanoTime();
                         lastTracks = tracker.update(last);
@@ -315,7 +372,6 @@ public final class VideoDetectionPipeline {
                         lastCounts = TrackJson.counts(counters);
                     }
                     processed[0]++;
-                    job.processed = true;
                 }
                 job.detections = last; // skipped frames show the latest detections
                 job.tracks = lastTracks;

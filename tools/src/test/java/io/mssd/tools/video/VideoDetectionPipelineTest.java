@@ -91,6 +91,38 @@ class VideoDetectionPipelineTest {
     }
 
     @Test
+    void framesInFlightGiveTheSameDetectionsTracksAndCountsInFrameOrder(@TempDir Path dir) throws Exception {
+        // the people clip with tracking and a count line, the detector on every 2nd frame: several frames
+        // detected at once must reach the tracker in order, skipped frames keeping the latest result
+        Path people = DemoClip.PEOPLE.extract();
+        try (Detector coco = Detector.load(ModelZoo.DEFAULT, 1)) {
+            DetectorOptions opt = coco.defaultOptions().withMinScore(0.1f).withMaxResults(100);
+            VideoDetectionPipeline.Tracking tracking = new VideoDetectionPipeline.Tracking(
+                    io.mssd.ssd.track.ByteTrackerOptions.DEFAULTS, List.of(new double[]{384, 140, 384, 576}));
+            List<String> expected = null;
+            for (int inFlight : new int[]{1, 3}) {
+                Path json = dir.resolve("in-flight-" + inFlight + ".jsonl");
+                VideoDetectionPipeline.Summary s = new VideoDetectionPipeline(coco, inFlight).run(
+                        new VideoDetectionPipeline.Settings(people.toString(), dir.resolve(inFlight + ".mp4"), json, 2, 80, 1,
+                                opt, null, tracking), null);
+                assertEquals(80, s.frames());
+                assertEquals(40, s.processed());
+                List<String> lines = Files.readAllLines(json);
+                for (int i = 0; i < lines.size(); i++) {
+                    assertEquals(2 * i, JsonParser.parseString(lines.get(i)).getAsJsonObject().get("frame").getAsInt(), "line " + i);
+                }
+                if (expected == null) {
+                    expected = lines;
+                    assertTrue(lines.stream().anyMatch(l -> l.contains("\"tracks\":[{")), "tracks in the output");
+                } else {
+                    assertEquals(expected, lines, inFlight + " frames in flight");
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> new VideoDetectionPipeline(detector, 0));
+    }
+
+    @Test
     void badInputsFailCleanlyAndLeaveNoOutput(@TempDir Path dir) throws Exception {
         DetectorOptions opt = detector.defaultOptions();
         Path out = dir.resolve("x.mp4");
