@@ -58,13 +58,16 @@ public final class CocoJson {
         });
     }
 
+    /** A results file: read from bytes by {@link ResultsJsonReader} (the big files), same errors as the rest. */
     public static List<CocoDetection> readResults(Path file) throws IOException {
-        return read(file, (r, f) -> {
-            List<CocoDetection> out = new ArrayList<>();
-            expect(r, f, "$", JsonToken.BEGIN_ARRAY, "an array of {image_id, category_id, bbox, score}");
-            array(r, f, "", i -> out.add(detection(r, f, "[" + i + "]")));
-            return out;
-        });
+        String f = file.toString();
+        try (InputStream in = openStream(file)) {
+            return new ResultsJsonReader(in, f).readAll();
+        } catch (java.io.EOFException e) {
+            throw new CocoFormatException(f, "$", "unexpected end of file (truncated JSON?)");
+        } catch (java.util.zip.ZipException e) {
+            throw new CocoFormatException(f, "$", "corrupt gzip data: " + firstLine(e.getMessage()));
+        }
     }
 
     private interface Body<T> {
@@ -132,6 +135,13 @@ public final class CocoJson {
     }
 
     private static JsonReader open(Path file) throws IOException {
+        JsonReader r = new JsonReader(new InputStreamReader(openStream(file), StandardCharsets.UTF_8));
+        r.setLenient(true); // so that NaN / Infinity reach our own checks and get a precise message
+        return r;
+    }
+
+    /** The file's bytes, inflated when it is gzip (bounded: see {@link #MAX_INFLATION}). */
+    private static InputStream openStream(Path file) throws IOException {
         InputStream in;
         try {
             in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
@@ -145,9 +155,7 @@ public final class CocoJson {
             long size = Files.size(file);
             in = new BoundedInputStream(new GZIPInputStream(in, 1 << 16), MAX_INFLATED_BASE + MAX_INFLATION * size, file.toString());
         }
-        JsonReader r = new JsonReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        r.setLenient(true); // so that NaN / Infinity reach our own checks and get a precise message
-        return r;
+        return in;
     }
 
     private interface Element {
@@ -294,29 +302,5 @@ public final class CocoJson {
         if (id == null) throw new CocoFormatException(f, path + ".id", "missing field");
         if (name == null) throw new CocoFormatException(f, path + ".name", "missing field");
         return new CocoDataset.Category(id, name);
-    }
-
-    private static CocoDetection detection(JsonReader r, String f, String path) throws IOException {
-        expect(r, f, path, JsonToken.BEGIN_OBJECT, "a result object {image_id, category_id, bbox, score}");
-        r.beginObject();
-        Long img = null, cat = null;
-        double[] b = null;
-        Double score = null;
-        while (r.hasNext()) {
-            String n = r.nextName();
-            switch (n) {
-                case "image_id" -> img = id(r, f, path + ".image_id");
-                case "category_id" -> cat = id(r, f, path + ".category_id");
-                case "bbox" -> b = bbox(r, f, path + ".bbox");
-                case "score" -> score = number(r, f, path + ".score");
-                default -> r.skipValue();
-            }
-        }
-        r.endObject();
-        if (img == null) throw new CocoFormatException(f, path + ".image_id", "missing field");
-        if (cat == null) throw new CocoFormatException(f, path + ".category_id", "missing field");
-        if (b == null) throw new CocoFormatException(f, path + ".bbox", "missing field (only bbox results are supported)");
-        if (score == null) throw new CocoFormatException(f, path + ".score", "missing field");
-        return new CocoDetection(img, cat, b[0], b[1], b[2], b[3], score);
     }
 }
