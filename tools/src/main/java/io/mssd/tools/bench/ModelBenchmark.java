@@ -34,6 +34,43 @@ public final class ModelBenchmark {
     }
 
     /**
+     * Images per second with {@code inFlight} threads calling {@code detect} at once (give a detector
+     * with one compute thread: each call then runs on its caller's thread). Each thread warms up, then
+     * all start together and run {@code runs} calls each; the rate is all calls over the wall time.
+     */
+    public static double imagesPerSecond(Detector d, RgbImage img, int inFlight, int warmup, int runs) throws InterruptedException {
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(inFlight + 1);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(inFlight);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        for (int t = 0; t < inFlight; t++) {
+            Thread worker = new Thread(() -> {
+                try {
+                    for (int i = 0; i < warmup; i++) d.detect(img);
+                    start.await();
+                    for (int i = 0; i < runs; i++) d.detect(img);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                    start.reset(); // release the others
+                } finally {
+                    done.countDown();
+                }
+            }, "mssd-bench-" + t);
+            worker.setDaemon(true);
+            worker.start();
+        }
+        try {
+            start.await();
+        } catch (java.util.concurrent.BrokenBarrierException e) {
+            // a worker failed before the start: reported below
+        }
+        long t0 = System.nanoTime();
+        done.await();
+        long t1 = System.nanoTime();
+        if (failure.get() != null) throw new IllegalStateException("benchmark thread failed", failure.get());
+        return (double) inFlight * runs / ((t1 - t0) / 1e9);
+    }
+
+    /**
      * Median time of each stage of {@link Detector#detect}: preprocessing (resize, normalise), the
      * network, decoding (scores, boxes) and post-processing (thresholds, NMS), one line.
      */

@@ -44,8 +44,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--vs-opencv", description = "Also time OpenCV DNN on the same model files and print the ratio (caffe: and onnx: models).")
     boolean vsOpenCv;
 
+    @Option(names = "--in-flight", paramLabel = "N", description = "Also measure throughput: images/s with N images detected at once, "
+            + "each on one thread (as video and eval run by default), next to one image at a time on --threads.")
+    Integer inFlight;
+
     @Override
     public Integer call() throws Exception {
+        if (inFlight != null && inFlight < 1) throw new IllegalArgumentException("--in-flight must be >= 1, got " + inFlight);
         if (runs < 1 || warmup < 0) throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
         RgbImage img = image != null ? MatImages.read(image) : demoFrame(60);
         try (Detector d = model.load()) {
@@ -54,6 +59,15 @@ public final class BenchCommand implements Callable<Integer> {
             double ms = ModelBenchmark.detectMs(d, img, warmup, runs);
             if (profile) System.out.print(ModelBenchmark.profile(d, runs) + ModelBenchmark.stages(d, img, runs));
             System.out.printf(Locale.ROOT, "mssd: %.2f ms/frame (median of %d, detect() incl. pre/post-processing)%n", ms, runs);
+            if (inFlight != null) {
+                double split = ModelBenchmark.imagesPerSecond(d, img, 1, 0, runs);
+                double side;
+                try (Detector single = model.load(1)) {
+                    side = ModelBenchmark.imagesPerSecond(single, img, inFlight, warmup, runs);
+                }
+                System.out.printf(Locale.ROOT, "throughput: %.1f images/s one at a time on %d threads, %.1f images/s with %d in flight"
+                        + " (one thread each): %.2fx%n", split, d.threads(), side, inFlight, side / split);
+            }
             if (vsOpenCv) {
                 int w = d.model().inputShape().w(), h = d.model().inputShape().h();
                 io.mssd.tools.bench.OpenCvDnnPeer peer;

@@ -332,6 +332,8 @@ public final class CocoEvaluator {
 
     // ---- accumulate ------------------------------------------------------------------------
 
+    private static final double[] TRUE_POSITIVE = {0, 1, 0}, FALSE_POSITIVE = {1, 0, 0};
+
     private void accumulate(int k, ImgEval[][] evals, CocoEvalResult res) {
         int A = p.areaRng.length, M = p.maxDets.length, T = p.iouThrs.length, R = p.recThrs.length;
         double eps = Math.ulp(1.0); // np.spacing(1)
@@ -353,8 +355,14 @@ public final class CocoEvaluator {
             }
         }
         int[] sorted = argsortDescending(allScores);
+        int[] rank = new int[total];
+        for (int x = 0; x < total; x++) rank[sorted[x]] = x;
         int[] inds = new int[total];
         double[] rc = new double[total], pr = new double[total];
+        // per area range, each detection's outcome at every IoU threshold, gathered once in score order
+        // (0 false positive, 1 true positive, 2 ignored): the maxDets x thresholds passes below then
+        // read one array in order instead of chasing each image's arrays (same sums, same order)
+        byte[] outcome = new byte[T * total];
         for (int a = 0; a < A; a++) {
             ImgEval[] E = evals[a];
             int npig = 0;
@@ -365,20 +373,28 @@ public final class CocoEvaluator {
                 npig += e.npig;
             }
             if (!present || npig == 0) continue;
+            for (int i = 0, c = 0; i < E.length; i++) { // image by image: reads in order, writes scattered
+                ImgEval e = E[i];
+                if (any[i] == null) continue;
+                int D = e.dtScores.length;
+                for (int t = 0; t < T; t++) {
+                    for (int j = 0, row = t * total; j < D; j++) {
+                        outcome[row + rank[c + j]] = (byte) (e.dtIgnore[t * D + j] ? 2 : e.dtMatched[t * D + j] ? 1 : 0);
+                    }
+                }
+                c += D;
+            }
             for (int m = 0; m < M; m++) {
                 int maxDet = p.maxDets[m];
                 int nd = 0;
-                for (int s : sorted) if (allPos[s] < maxDet) inds[nd++] = s;
+                for (int x = 0; x < total; x++) if (allPos[sorted[x]] < maxDet) inds[nd++] = x;
                 for (int t = 0; t < T; t++) {
                     double tp = 0, fp = 0;
+                    int row = t * total;
                     for (int x = 0; x < nd; x++) {
-                        int s = inds[x];
-                        ImgEval e = E[allImg[s]];
-                        int D = e.dtScores.length, at = t * D + allPos[s];
-                        if (!e.dtIgnore[at]) {
-                            if (e.dtMatched[at]) tp++;
-                            else fp++;
-                        }
+                        int o2 = outcome[row + inds[x]];
+                        tp += TRUE_POSITIVE[o2]; // + 0.0 leaves a count as it is: the same sums, without branches
+                        fp += FALSE_POSITIVE[o2];
                         rc[x] = tp / npig;
                         pr[x] = tp / (fp + tp + eps);
                     }
@@ -391,7 +407,7 @@ public final class CocoEvaluator {
                         int at = res.pIndex(t, r, k, a, m);
                         if (x < nd) {
                             res.precision[at] = pr[x];
-                            res.scores[at] = allScores[inds[x]];
+                            res.scores[at] = allScores[sorted[inds[x]]];
                         } else {
                             // pycocotools stops at the first threshold past the end: the rest stay 0
                             res.precision[at] = 0;
