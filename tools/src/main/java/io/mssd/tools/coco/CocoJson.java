@@ -62,7 +62,18 @@ public final class CocoJson {
     public static List<CocoDetection> readResults(Path file) throws IOException {
         String f = file.toString();
         try (InputStream in = openStream(file)) {
-            return new ResultsJsonReader(in, f).readAll();
+            byte[] data = new byte[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(1 << 16, Files.size(file) * 5))];
+            int length = 0;
+            while (true) {
+                if (length == data.length) {
+                    if (data.length >= Integer.MAX_VALUE - 16) throw new CocoFormatException(f, "$", "larger than 2 GB");
+                    data = java.util.Arrays.copyOf(data, (int) Math.min(Integer.MAX_VALUE - 16, data.length * 2L));
+                }
+                int n = in.read(data, length, data.length - length);
+                if (n < 0) break;
+                length += n;
+            }
+            return ResultsJsonReader.readAll(data, length, f, Math.min(2, Runtime.getRuntime().availableProcessors()));
         } catch (java.io.EOFException e) {
             throw new CocoFormatException(f, "$", "unexpected end of file (truncated JSON?)");
         } catch (java.util.zip.ZipException e) {

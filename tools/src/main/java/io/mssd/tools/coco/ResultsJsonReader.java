@@ -1,7 +1,6 @@
 package io.mssd.tools.coco;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +11,12 @@ import java.util.List;
  * its time building a String per number and per error path; this one parses numbers in place
  * (Clinger's exact fast path, else {@link Double#parseDouble}: the same doubles either way) and
  * builds a path only for an error. Errors name the file, the JSON path and what was expected.
- * Memory: the results, plus a 64 KiB buffer and numbers and strings of at most 4 KiB.
+ * <p>
+ * {@link #readAll(byte[], int, String, int)} parses the array in parts side by side: each part after
+ * the first starts at a "},{" found near its share of the bytes, and counts only if the part before
+ * it ends exactly there (a "},{" inside a string would not); otherwise, or on any error, the file is
+ * parsed again in one pass, which gives the error its exact path. Memory: the inflated file (bounded
+ * by the gzip limit of {@link CocoJson}) while it is parsed, and the results.
  */
 final class ResultsJsonReader {
     private static final int MAX_TOKEN = 4096, MAX_DEPTH = 512;
@@ -25,22 +29,121 @@ final class ResultsJsonReader {
         for (int i = 1; i < POW10.length; i++) POW10[i] = POW10[i - 1] * 10; // exact up to 1e22
     }
 
-    private final InputStream in;
+    private final byte[] buf;
+    private final int end;
+    private int pos;
     private final String file;
-    private final byte[] buf = new byte[1 << 16];
-    private int pos, end;
     private final byte[] token = new byte[MAX_TOKEN];
     private int tokenLength;
     /** Where we are, for errors: the result's index and the field being read (null between fields). */
     private int index = -1;
     private String field;
 
-    ResultsJsonReader(InputStream in, String file) {
-        this.in = in;
+    private ResultsJsonReader(byte[] data, int from, int to, String file) {
+        this.buf = data;
+        this.pos = from;
+        this.end = to;
         this.file = file;
     }
 
-    List<CocoDetection> readAll() throws IOException {
+    /** The results in data[0, length), in {@code parts} parts side by side (1: one pass). */
+    static List<CocoDetection> readAll(byte[] data, int length, String file, int parts) throws IOException {
+        if (parts > 1 && length >= parts * (1 << 20)) {
+            List<CocoDetection> out = inParts(data, length, file, parts);
+            if (out != null) return out;
+        }
+        return new ResultsJsonReader(data, 0, length, file).readAll();
+    }
+
+    /** The parts' results joined, or null when a part did not start where its predecessor ended. */
+    static List<CocoDetection> inParts(byte[] data, int length, String file, int parts) {
+        int[] starts = new int[parts + 1];
+        starts[parts] = length;
+        for (int p = 1; p < parts; p++) {
+            starts[p] = nextElement(data, Math.max(starts[p - 1] + 1, (int) ((long) length * p / parts)), length);
+            if (starts[p] < 0) return null;
+        }
+        Part[] done = new Part[parts];
+        Thread[] helpers = new Thread[parts - 1];
+        for (int p = 0; p < parts; p++) {
+            int at = p, from = starts[p], to = starts[p + 1];
+            Runnable job = () -> done[at] = new ResultsJsonReader(data, from, length, file).part(at == 0, at == parts - 1, to);
+            if (at == parts - 1) {
+                job.run(); // the last part on this thread
+            } else {
+                helpers[p] = new Thread(job, "mssd-results-" + p);
+                helpers[p].setDaemon(true);
+                helpers[p].start();
+            }
+        }
+        for (Thread t : helpers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        List<CocoDetection> out = new ArrayList<>();
+        for (int p = 0; p < parts; p++) {
+            Part part = done[p];
+            if (part == null || part.end != starts[p + 1]) return null;
+            out.addAll(part.results);
+        }
+        return out;
+    }
+
+    /** What one part read and the offset where it stopped (the start of the next part's first element). */
+    private record Part(List<CocoDetection> results, int end) {}
+
+    /** The offset of the '{' of the first "}, {" at or after {@code from} (whitespace allowed), or -1. */
+    private static int nextElement(byte[] d, int from, int length) {
+        for (int i = Math.max(1, from); i < length; i++) {
+            if (d[i] != ',') continue;
+            int b = i - 1, a = i + 1;
+            while (b > 0 && isWhitespace(d[b])) b--;
+            while (a < length && isWhitespace(d[a])) a++;
+            if (d[b] == '}' && a < length && d[a] == '{') return a;
+        }
+        return -1;
+    }
+
+    private static boolean isWhitespace(byte c) {
+        return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+    }
+
+    /**
+     * One part: from its first element (or the array's opening bracket) to the first element boundary
+     * at or past {@code stop} (or the end of the array); null on any error (the caller re-reads in one pass).
+     */
+    private Part part(boolean first, boolean last, int stop) {
+        try {
+            List<CocoDetection> out = new ArrayList<>();
+            if (first) {
+                skipWhitespace();
+                if (peek() != '[') return null;
+                pos++;
+                skipWhitespace();
+            }
+            while (true) {
+                index = out.size();
+                out.add(detection());
+                skipWhitespace();
+                int c = next();
+                if (c == ']') {
+                    skipWhitespace();
+                    return last && peek() == -1 ? new Part(out, end) : null;
+                }
+                if (c != ',') return null;
+                skipWhitespace();
+                if (!last && pos >= stop) return new Part(out, pos);
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private List<CocoDetection> readAll() throws IOException {
         List<CocoDetection> out = new ArrayList<>();
         skipWhitespace();
         if (peek() != '[') throw error("$", "expected an array of {image_id, category_id, bbox, score}, got " + describe(peek()));
@@ -421,49 +524,24 @@ final class ResultsJsonReader {
         return error(path(), "unexpected end of file (truncated JSON?)");
     }
 
-    private void skipWhitespace() throws IOException {
-        while (true) {
-            if (pos == end && !fill()) return;
+    private void skipWhitespace() {
+        while (pos < end) {
             byte c = buf[pos];
             if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
             pos++;
         }
     }
 
-    private int peek() throws IOException {
-        if (pos == end && !fill()) return -1;
-        return buf[pos] & 0xff;
+    private int peek() {
+        return pos < end ? buf[pos] & 0xff : -1;
     }
 
-    /** The byte {@code ahead} places on (at most a few: the buffer is compacted to keep them). */
-    private int peekAt(int ahead) throws IOException {
-        if (pos + ahead >= end) {
-            System.arraycopy(buf, pos, buf, 0, end - pos);
-            end -= pos;
-            pos = 0;
-            while (end <= ahead) {
-                int n = in.read(buf, end, buf.length - end);
-                if (n < 0) return -1;
-                end += n;
-            }
-        }
-        return buf[pos + ahead] & 0xff;
+    private int peekAt(int ahead) {
+        return pos + ahead < end ? buf[pos + ahead] & 0xff : -1;
     }
 
-    private int next() throws IOException {
-        if (pos == end && !fill()) return -1;
-        return buf[pos++] & 0xff;
-    }
-
-    private boolean fill() throws IOException {
-        int n;
-        do {
-            n = in.read(buf, 0, buf.length);
-        } while (n == 0);
-        if (n < 0) return false;
-        pos = 0;
-        end = n;
-        return true;
+    private int next() {
+        return pos < end ? buf[pos++] & 0xff : -1;
     }
 
     private static byte[] ascii(String s) {

@@ -2,7 +2,6 @@ package io.mssd.tools.coco;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,7 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ResultsJsonReaderTest {
 
     static List<CocoDetection> read(String json) throws IOException {
-        return new ResultsJsonReader(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "dt.json").readAll();
+        return read(json, 1);
+    }
+
+    static List<CocoDetection> read(String json, int parts) throws IOException {
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        return ResultsJsonReader.readAll(b, b.length, "dt.json", parts);
     }
 
     static String error(String json) {
@@ -62,6 +66,40 @@ class ResultsJsonReaderTest {
                     texts.get(i) + ": " + out.get(i).x() + " != " + expected);
             assertEquals(i, out.get(i).imageId());
         }
+    }
+
+    @Test
+    void partsSideBySideGiveTheOnePassResultEvenWhenASplitFallsInAString() throws IOException {
+        // about 4 MB: split into 2 and 3 parts; then with "},{" inside strings everywhere (every split
+        // candidate inside a string: the parts must be refused and the file read in one pass); then an
+        // error late in the file must name the same element as in one pass
+        SplittableRandom rnd = new SplittableRandom(3);
+        StringBuilder plain = new StringBuilder("["), tricky = new StringBuilder("[");
+        for (int i = 0; i < 60000; i++) {
+            String r = "{\"image_id\":" + rnd.nextInt(5000) + ",\"category_id\":" + (1 + rnd.nextInt(90)) + ",\"bbox\":["
+                    + rnd.nextDouble() * 600 + "," + rnd.nextDouble() * 400 + ",12.5,30],\"score\":" + rnd.nextDouble() + "}";
+            plain.append(i > 0 ? ",\n" : "").append(r);
+            tricky.append(i > 0 ? ", " : "").append(r.replace("{\"image_id", "{\"note\":\"a},{b\",\"image_id"));
+        }
+        List<CocoDetection> one = read(plain + "]", 1);
+        assertEquals(60000, one.size());
+        assertEquals(one, read(plain + "]", 2));
+        assertEquals(one, read(plain + "]", 3));
+        assertEquals(one, read(tricky + "]", 2));
+        byte[] b = (plain + "]").getBytes(StandardCharsets.UTF_8);
+        assertEquals(one, ResultsJsonReader.inParts(b, b.length, "dt.json", 2), "the split read was taken");
+        // the middle of the file inside a long string full of "},{": that split must be refused
+        String ok = "{\"image_id\":1,\"category_id\":2,\"bbox\":[0,0,1,1],\"score\":0.5}";
+        String inString = "[" + ok.replace("{\"image_id", "{\"note\":\"" + "},{".repeat(1 << 20) + "\",\"image_id") + ", " + ok + "]";
+        byte[] t = inString.getBytes(StandardCharsets.UTF_8);
+        assertEquals(null, ResultsJsonReader.inParts(t, t.length, "dt.json", 2));
+        assertEquals(2, read(inString, 2).size());
+        String late = plain.toString().replaceFirst("(?s)(.*)\"score\":", "$1\"score\":\"x\",\"s\":");
+        String m1 = assertThrows(CocoFormatException.class, () -> read(late + "]", 1)).getMessage();
+        String m2 = assertThrows(CocoFormatException.class, () -> read(late + "]", 2)).getMessage();
+        assertEquals(m1, m2);
+        assertTrue(m1.contains("[59999].score"), m1);
+        assertTrue(assertThrows(CocoFormatException.class, () -> read(plain + "] x", 2)).getMessage().contains("after the results array"));
     }
 
     @Test
