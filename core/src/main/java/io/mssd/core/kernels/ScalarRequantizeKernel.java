@@ -7,10 +7,10 @@ public final class ScalarRequantizeKernel implements RequantizeKernel {
     private ScalarRequantizeKernel() {}
 
     @Override
-    public void apply(float[] x, float[] y, int from, int to, float m, float qlo, float qhi, float s) {
+    public void apply(float[] x, float[] y, int from, int to, float m, float qlo, float qhi, float s, boolean halfAwayFromZero) {
         for (int i = from; i < to; i++) {
             float v = x[i] * m;
-            float r = (int) (v + Math.copySign(0.5f, v)); // round half away from zero
+            float r = halfAwayFromZero ? (int) (v + Math.copySign(0.5f, v)) : (float) Math.rint(v); // rint: ties to even
             y[i] = Math.max(qlo, Math.min(qhi, r)) * s;
         }
     }

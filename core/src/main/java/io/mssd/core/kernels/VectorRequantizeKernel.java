@@ -6,9 +6,11 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Requantisation on the Vector API, bit for bit the scalar kernel's result. JDK 17 does not compile
- * the float-to-int lane conversion (it allocates), so the rounding stays in floats:
- * floor(a) for 0 <= a < 2^23 is a rounded by adding and subtracting 2^23, less one where that
- * rounded up; larger values are whole numbers already (and clamped anyway).
+ * the float-to-int lane conversion (it allocates), so the rounding stays in floats. Ties to even: once
+ * clamped, |v| <= 255 and v + 1.5 * 2^23 lies in [2^23, 2^24), where floats are the integers, so adding
+ * and subtracting it rounds v (XNNPACK's "magic bias"). Half away from zero: floor(|v| + 0.5) for
+ * 0 <= a < 2^23 is a rounded by adding and subtracting 2^23, less one where that rounded up; larger
+ * values are whole numbers already (and clamped anyway); then the sign back.
  */
 public final class VectorRequantizeKernel implements RequantizeKernel {
     public static final VectorRequantizeKernel INSTANCE = new VectorRequantizeKernel();
@@ -19,18 +21,28 @@ public final class VectorRequantizeKernel implements RequantizeKernel {
     private VectorRequantizeKernel() {}
 
     @Override
-    public void apply(float[] x, float[] y, int from, int to, float m, float qlo, float qhi, float s) {
+    public void apply(float[] x, float[] y, int from, int to, float m, float qlo, float qhi, float s, boolean halfAwayFromZero) {
         FloatVector mv = FloatVector.broadcast(S, m), lo = FloatVector.broadcast(S, qlo), hi = FloatVector.broadcast(S, qhi),
-                sv = FloatVector.broadcast(S, s), half = FloatVector.broadcast(S, 0.5f),
-                magic = FloatVector.broadcast(S, 8388608f), one = FloatVector.broadcast(S, 1f);
+                sv = FloatVector.broadcast(S, s);
         int i = from;
-        for (; i + L <= to; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, i).mul(mv);
-            FloatVector a = v.abs().add(half); // |v| + 0.5, as v + copySign(0.5, v) in the scalar kernel
-            FloatVector f = a.add(magic).sub(magic);
-            FloatVector t = f.sub(one, f.compare(VectorOperators.GT, a)); // floor(a)
-            t.blend(t.neg(), v.compare(VectorOperators.LT, 0f)).max(lo).min(hi).mul(sv).intoArray(y, i);
+        if (halfAwayFromZero) {
+            FloatVector half = FloatVector.broadcast(S, 0.5f), magic = FloatVector.broadcast(S, 8388608f),
+                    one = FloatVector.broadcast(S, 1f);
+            for (; i + L <= to; i += L) {
+                FloatVector v = FloatVector.fromArray(S, x, i).mul(mv);
+                FloatVector a = v.abs().add(half); // |v| + 0.5, as v + copySign(0.5, v) in the scalar kernel
+                FloatVector f = a.add(magic).sub(magic);
+                FloatVector t = f.sub(one, f.compare(VectorOperators.GT, a)); // floor(a)
+                t.blend(t.neg(), v.compare(VectorOperators.LT, 0f)).max(lo).min(hi).mul(sv).intoArray(y, i);
+            }
+        } else {
+            FloatVector magic = FloatVector.broadcast(S, 12582912f);
+            for (; i + L <= to; i += L) {
+                // clamping first changes nothing (the bounds are integers) and keeps |v| small for the magic bias
+                FloatVector v = FloatVector.fromArray(S, x, i).mul(mv).max(lo).min(hi);
+                v.add(magic).sub(magic).mul(sv).intoArray(y, i);
+            }
         }
-        ScalarRequantizeKernel.INSTANCE.apply(x, y, i, to, m, qlo, qhi, s);
+        ScalarRequantizeKernel.INSTANCE.apply(x, y, i, to, m, qlo, qhi, s, halfAwayFromZero);
     }
 }

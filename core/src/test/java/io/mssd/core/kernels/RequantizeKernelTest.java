@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RequantizeKernelTest {
 
     @Test
-    void roundsHalfAwayFromZeroThenClampsAndScales() {
+    void roundsTiesToEvenOrHalfAwayThenClampsAndScales() {
         SplittableRandom rnd = new SplittableRandom(17);
         int n = 1000;
         float m = 0.25f; // v = x / 4: exact, so exact halves can be made
@@ -25,21 +25,23 @@ class RequantizeKernelTest {
             }
         }
         for (RequantizeKernel kernel : List.of(RequantizeKernel.fastest(), ScalarRequantizeKernel.INSTANCE)) {
-            float[] y = new float[x.length];
-            y[2] = 42;
-            y[n + 5] = 42;
-            kernel.apply(x, y, 3, n + 5, m, -128, 127, 0.5f); // odd start and a tail after the vectors
-            assertEquals(42, y[2], kernel + " wrote before from");
-            assertEquals(42, y[n + 5], kernel + " wrote at to");
-            int halves = 0;
-            for (int i = 3; i < n + 5; i++) {
-                double v = (double) x[i] * m;
-                double r = Math.signum(v) * Math.floor(Math.abs(v) + 0.5);
-                if (Math.abs(v) % 1 == 0.5) halves++;
-                double expected = Math.max(-128, Math.min(127, r)) * 0.5;
-                assertEquals(expected, y[i], 0, kernel + " at " + i + ": x " + x[i]);
+            for (boolean halfAway : new boolean[] {false, true}) {
+                float[] y = new float[x.length];
+                y[2] = 42;
+                y[n + 5] = 42;
+                kernel.apply(x, y, 3, n + 5, m, -128, 127, 0.5f, halfAway); // odd start and a tail after the vectors
+                assertEquals(42, y[2], kernel + " wrote before from");
+                assertEquals(42, y[n + 5], kernel + " wrote at to");
+                int halves = 0;
+                for (int i = 3; i < n + 5; i++) {
+                    double v = (double) x[i] * m;
+                    double r = halfAway ? Math.signum(v) * Math.floor(Math.abs(v) + 0.5) : Math.rint(v); // rint: ties to even
+                    if (Math.abs(v) % 1 == 0.5) halves++;
+                    double expected = Math.max(-128, Math.min(127, r)) * 0.5;
+                    assertEquals(expected, y[i], 0, kernel + (halfAway ? " half away" : " ties to even") + " at " + i + ": x " + x[i]);
+                }
+                assertTrue(halves > 50, "the data has exact halves: " + halves);
             }
-            assertTrue(halves > 50, "the data has exact halves: " + halves);
         }
     }
 }

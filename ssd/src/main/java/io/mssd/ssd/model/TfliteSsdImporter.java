@@ -42,15 +42,26 @@ public final class TfliteSsdImporter {
     /** Float model: weights dequantised (real = scale * (q - zero point)), no requantisation. */
     private final boolean dequantize;
     private final Map<String, String> sourceNames = new java.util.LinkedHashMap<>();
+    private final Requantize.Rounding rounding;
 
-    private TfliteSsdImporter(TfliteModel m, boolean dequantize) {
+    private TfliteSsdImporter(TfliteModel m, boolean dequantize, Requantize.Rounding rounding) {
         this.m = m;
         this.file = m.file();
         this.dequantize = dequantize;
+        this.rounding = rounding;
     }
 
+    /** The quantised model as TensorFlow Lite's interpreter runs it on a CPU (XNNPACK's requantisation). */
     public static SsdModel load(String name, TfliteModel model, List<String> labels) {
-        return new TfliteSsdImporter(model, false).build(name, labels);
+        return load(name, model, labels, Requantize.Rounding.TIES_TO_EVEN);
+    }
+
+    /**
+     * The quantised model with the given requantisation: {@code HALF_AWAY_FROM_ZERO} with a multiplier in
+     * double arithmetic computes what TFLite's reference kernels and Arm NN compute.
+     */
+    public static SsdModel load(String name, TfliteModel model, List<String> labels, Requantize.Rounding rounding) {
+        return new TfliteSsdImporter(model, false, rounding).build(name, labels);
     }
 
     /**
@@ -60,7 +71,7 @@ public final class TfliteSsdImporter {
      * This is the model that training and export start from; each weight keeps its TFLite tensor name.
      */
     public static SsdModel loadFloat(String name, TfliteModel model, List<String> labels) {
-        return new TfliteSsdImporter(model, true).build(name, labels);
+        return new TfliteSsdImporter(model, true, Requantize.Rounding.TIES_TO_EVEN).build(name, labels);
     }
 
     private ModelFormatException error(TfliteModel.Operator op, String problem) {
@@ -202,7 +213,10 @@ public final class TfliteSsdImporter {
                         sourceNames.put(result + "/weights", w.name());
                         if (bias != null) sourceNames.put(result + "/bias", m.tensor(op.inputs()[2]).name());
                     } else {
-                        nb.add(new Requantize(result, (double) inq.scale() * wq.scale() / oq.scale(), zp, lo, hi, head ? oq.scale() : 1f), convName);
+                        // XNNPACK computes the multiplier in float arithmetic from the tensors' float scales
+                        double multiplier = rounding == Requantize.Rounding.TIES_TO_EVEN ? inq.scale() * wq.scale() / oq.scale()
+                                : (double) inq.scale() * wq.scale() / oq.scale();
+                        nb.add(new Requantize(result, multiplier, zp, lo, hi, head ? oq.scale() : 1f, rounding), convName);
                     }
                     node.put(out.index(), result);
                     channels.put(result, spec.cout());

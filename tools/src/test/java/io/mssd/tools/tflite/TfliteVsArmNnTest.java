@@ -34,8 +34,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * TensorFlow's quantised COCO SSD-MobileNetV1 (detect.tflite, from ../shared/models or MSSD_MODELS)
- * against Arm NN 22's CpuRef outputs (fixtures/tflite-coco-ssd): the same detections up to score
- * ties, scores within 2/256, boxes within 0.01. Skips, saying why, when the model file is absent.
+ * with reference-kernel requantisation (half away from zero) against Arm NN 22's CpuRef outputs
+ * (fixtures/tflite-coco-ssd): the same detections up to score ties, scores within 2/256, boxes within
+ * 0.01. Skips, saying why, when the model file is absent. TfliteVsInterpreterTest checks the default
+ * (TensorFlow Lite's interpreter) against its own reference.
  */
 class TfliteVsArmNnTest {
     static final String[] IMAGES = {"messi5", "fruits", "home", "baboon", "vtest_f100", "Megamind_f120"};
@@ -58,7 +60,9 @@ class TfliteVsArmNnTest {
         try (InputStream in = TfliteVsArmNnTest.class.getResourceAsStream("/tflite-coco-ssd/reference.json")) {
             reference = JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
         }
-        detector = new Detector(ModelZoo.load("tflite:" + model), 2);
+        // Arm NN's CpuRef rounds requantisation half away from zero, as TFLite's reference kernels
+        detector = new Detector(io.mssd.ssd.model.TfliteSsdImporter.load(model.getFileName().toString(),
+                TfliteModel.read(model), null, io.mssd.core.nn.Requantize.Rounding.HALF_AWAY_FROM_ZERO), 2);
     }
 
     @AfterAll
