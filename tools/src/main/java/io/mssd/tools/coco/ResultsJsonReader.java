@@ -1,6 +1,5 @@
 package io.mssd.tools.coco;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +37,8 @@ final class ResultsJsonReader {
     /** Where we are, for errors: the result's index and the field being read (null between fields). */
     private int index = -1;
     private String field;
+    /** The bbox number being read, or -1. */
+    private int element = -1;
 
     private ResultsJsonReader(byte[] data, int from, int to, String file) {
         this.buf = data;
@@ -47,7 +48,7 @@ final class ResultsJsonReader {
     }
 
     /** The results in data[0, length), in {@code parts} parts side by side (1: one pass). */
-    static List<CocoDetection> readAll(byte[] data, int length, String file, int parts) throws IOException {
+    static List<CocoDetection> readAll(byte[] data, int length, String file, int parts) {
         if (parts > 1 && length >= parts * (1 << 20)) {
             List<CocoDetection> out = inParts(data, length, file, parts);
             if (out != null) return out;
@@ -138,28 +139,19 @@ final class ResultsJsonReader {
                 skipWhitespace();
                 if (!last && pos >= stop) return new Part(out, pos);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return null;
         }
     }
 
-    private List<CocoDetection> readAll() throws IOException {
+    private List<CocoDetection> readAll() {
         List<CocoDetection> out = new ArrayList<>();
         skipWhitespace();
-        if (peek() != '[') throw error("$", "expected an array of {image_id, category_id, bbox, score}, got " + describe(peek()));
-        pos++;
-        skipWhitespace();
-        if (peek() == ']') {
-            pos++;
-        } else {
+        if (!openList('[', ']', "expected an array of {image_id, category_id, bbox, score}")) {
             while (true) {
                 index = out.size();
                 out.add(detection());
-                skipWhitespace();
-                int c = next();
-                if (c == ']') break;
-                if (c != ',') throw unexpected("expected , or ] after a result", c);
-                skipWhitespace();
+                if (endOfList(']', "after a result")) break;
             }
         }
         index = -1;
@@ -168,18 +160,13 @@ final class ResultsJsonReader {
         return out;
     }
 
-    private CocoDetection detection() throws IOException {
+    private CocoDetection detection() {
         field = null;
-        if (peek() != '{') throw unexpected("expected a result object {image_id, category_id, bbox, score}", peek());
-        pos++;
         long img = 0, cat = 0;
         boolean hasImg = false, hasCat = false, hasScore = false;
         double[] b = null;
         double score = 0;
-        skipWhitespace();
-        if (peek() == '}') {
-            pos++;
-        } else {
+        if (!openList('{', '}', "expected a result object {image_id, category_id, bbox, score}")) {
             while (true) {
                 field = null;
                 if (peek() != '"') throw unexpected("expected a field name", peek());
@@ -210,11 +197,7 @@ final class ResultsJsonReader {
                     default -> skipValue(0);
                 }
                 field = null;
-                skipWhitespace();
-                int c = next();
-                if (c == '}') break;
-                if (c != ',') throw unexpected("expected , or } in a result object", c);
-                skipWhitespace();
+                if (endOfList('}', "in a result object")) break;
             }
         }
         String at = "[" + index + "]";
@@ -226,7 +209,7 @@ final class ResultsJsonReader {
     }
 
     /** A field name: 1..4 for the fields we read, 0 for any other. */
-    private int key() throws IOException {
+    private int key() {
         boolean escaped = string();
         if (escaped) { // rare: compare the decoded name
             String s = new String(token, 0, tokenLength, StandardCharsets.UTF_8);
@@ -251,32 +234,22 @@ final class ResultsJsonReader {
         return true;
     }
 
-    private long id() throws IOException {
+    private long id() {
         double v = number();
         if (v != Math.rint(v)) throw error(path(), "expected an integer id, got " + v);
         return (long) v;
     }
 
-    private double[] bbox() throws IOException {
-        if (peek() != '[') throw unexpected("expected [x, y, width, height]", peek());
-        pos++;
+    private double[] bbox() {
         double[] b = new double[4];
         int n = 0;
-        String bboxField = field;
-        skipWhitespace();
-        if (peek() == ']') {
-            pos++;
-        } else {
+        if (!openList('[', ']', "expected [x, y, width, height]")) {
             while (true) {
                 if (n == 4) throw error(path(), "expected 4 numbers [x, y, width, height], got more");
-                field = bboxField + "[" + n + "]";
+                element = n;
                 b[n++] = number();
-                field = bboxField;
-                skipWhitespace();
-                int c = next();
-                if (c == ']') break;
-                if (c != ',') throw unexpected("expected , or ] in the bbox", c);
-                skipWhitespace();
+                element = -1;
+                if (endOfList(']', "in the bbox")) break;
             }
         }
         if (n != 4) throw error(path(), "expected 4 numbers [x, y, width, height], got " + n);
@@ -286,7 +259,7 @@ final class ResultsJsonReader {
     }
 
     /** A finite JSON number; strings, NaN and Infinity get their own messages. */
-    private double number() throws IOException {
+    private double number() {
         int c = peek();
         if (c == '"') {
             string();
@@ -309,7 +282,7 @@ final class ResultsJsonReader {
      * JSON number grammar, checked; the value is exact when at most 15 significant digits and a power of
      * ten within 1e22 (both exact doubles, one rounding: Clinger's fast path), else Double.parseDouble.
      */
-    private double parseNumber() throws IOException {
+    private double parseNumber() {
         tokenLength = 0;
         boolean negative = false;
         long mantissa = 0;
@@ -386,7 +359,7 @@ final class ResultsJsonReader {
     }
 
     /** Appends the current byte to the token (bounded) and moves past it. */
-    private void take() throws IOException {
+    private void take() {
         if (tokenLength == MAX_TOKEN) throw error(path(), "a number longer than " + MAX_TOKEN + " characters");
         token[tokenLength++] = (byte) next();
     }
@@ -399,7 +372,7 @@ final class ResultsJsonReader {
      * A string (at its opening quote) into {@code token}, escapes decoded; true when it had escapes.
      * Strings longer than the token buffer are skipped to their end, keeping the first 4 KiB.
      */
-    private boolean string() throws IOException {
+    private boolean string() {
         pos++; // the opening quote
         tokenLength = 0;
         boolean escaped = false;
@@ -437,7 +410,7 @@ final class ResultsJsonReader {
     }
 
     /** Letters (and a leading minus) of a bare word: true, false, null, or what lenient writers emit. */
-    private String word() throws IOException {
+    private String word() {
         StringBuilder w = new StringBuilder();
         int c = peek();
         while ((c == '-' && w.length() == 0) || Character.isLetter(c)) {
@@ -450,19 +423,14 @@ final class ResultsJsonReader {
     }
 
     /** Skips any JSON value (the fields results files may carry besides ours). */
-    private void skipValue(int depth) throws IOException {
+    private void skipValue(int depth) {
         if (depth > MAX_DEPTH) throw error(path(), "values nested deeper than " + MAX_DEPTH);
         int c = peek();
         switch (c) {
             case '"' -> string();
             case '{', '[' -> {
                 int close = c == '{' ? '}' : ']';
-                pos++;
-                skipWhitespace();
-                if (peek() == close) {
-                    pos++;
-                    return;
-                }
+                if (openList(c, close, "")) return;
                 while (true) {
                     if (close == '}') {
                         if (peek() != '"') throw unexpected("expected a field name", peek());
@@ -472,11 +440,7 @@ final class ResultsJsonReader {
                         skipWhitespace();
                     }
                     skipValue(depth + 1);
-                    skipWhitespace();
-                    int d = next();
-                    if (d == close) return;
-                    if (d != ',') throw unexpected("expected , or " + (char) close, d);
-                    skipWhitespace();
+                    if (endOfList(close, "")) return;
                 }
             }
             case -1 -> throw truncated();
@@ -496,7 +460,30 @@ final class ResultsJsonReader {
     private String path() {
         if (index < 0) return "$";
         String at = "[" + index + "]";
-        return field == null ? at : at + field;
+        return field == null ? at : at + field + (element < 0 ? "" : "[" + element + "]");
+    }
+
+    /** At a list's opening bracket: true when the list is empty (its closing bracket read too). */
+    private boolean openList(int open, int close, String expected) {
+        if (peek() != open) throw unexpected(expected, peek());
+        pos++;
+        skipWhitespace();
+        if (peek() != close) return false;
+        pos++;
+        return true;
+    }
+
+    /**
+     * After a list element: true at {@code close} (the end of the list), false after a comma (another
+     * element follows); anything else is an error naming where ({@code where}, e.g. "in the bbox").
+     */
+    private boolean endOfList(int close, String where) {
+        skipWhitespace();
+        int c = next();
+        if (c == close) return true;
+        if (c != ',') throw unexpected("expected , or " + (char) close + (where.isEmpty() ? "" : " " + where), c);
+        skipWhitespace();
+        return false;
     }
 
     private static String describe(int c) {
