@@ -344,13 +344,12 @@ public final class CocoEvaluator {
         int total = 0;
         for (ImgEval e : any) if (e != null) total += e.dtScores.length;
         double[] allScores = new double[total];
-        int[] allImg = new int[total], allPos = new int[total];
+        int[] allPos = new int[total];
         int o = 0;
         for (int i = 0; i < any.length; i++) {
             if (any[i] == null) continue;
             for (int j = 0; j < any[i].dtScores.length; j++, o++) {
                 allScores[o] = any[i].dtScores[j];
-                allImg[o] = i;
                 allPos[o] = j;
             }
         }

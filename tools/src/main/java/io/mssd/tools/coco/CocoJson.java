@@ -62,7 +62,9 @@ public final class CocoJson {
     public static List<CocoDetection> readResults(Path file) throws IOException {
         String f = file.toString();
         try (InputStream in = openStream(file)) {
-            byte[] data = new byte[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(1 << 16, Files.size(file) * 5))];
+            // plain: the file's size; gzip: COCO JSON inflates about 5:1 (the buffer doubles when that is short)
+            long size = Files.size(file), guess = in instanceof BoundedInputStream ? size * 5 : size + 1;
+            byte[] data = new byte[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(1 << 16, guess))];
             int length = 0;
             while (true) {
                 if (length == data.length) {

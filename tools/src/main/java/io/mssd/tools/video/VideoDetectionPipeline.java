@@ -34,19 +34,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * decode -> detect -> track -> draw + encode, each stage on its own thread, joined by small bounded
  * queues so the slowest stage sets the pace and memory stays bounded. Detection runs on
  * {@code inFlight} threads, several frames at once (each on one core: on small maps one frame cannot
- * keep several cores busy); the tracker takes the frames back in their order. Each decoded frame is copied out of
- * the grabber's reused buffer before it leaves the decode thread and its native Mat is released
- * after encoding. Outputs are written under temporary names and moved into place only when the run
+ * keep several cores busy); the tracker takes the frames back in their order. Each decoded frame is
+ * copied out of the grabber's reused buffer before it leaves the decode thread and its native Mat is
+ * released after encoding. Outputs are written under temporary names and moved into place only when the run
  * succeeds: a failed run leaves no half-written file behind.
  */
 public final class VideoDetectionPipeline {
@@ -99,7 +101,7 @@ public final class VideoDetectionPipeline {
         List<Object> counts = List.of();
         boolean processed;
         /** Counted down when the detections are in (or failed); the tracking stage waits on it. */
-        final java.util.concurrent.CountDownLatch detectedLatch = new java.util.concurrent.CountDownLatch(1);
+        final CountDownLatch detectedLatch = new CountDownLatch(1);
         volatile Throwable failure;
 
         Job(long index, long timeMs, Mat bgr, RgbImage rgb) {
@@ -149,7 +151,7 @@ public final class VideoDetectionPipeline {
         BlockingQueue<Job> ordered = new ArrayBlockingQueue<>(QUEUE + 2 * inFlight), toDetect = new ArrayBlockingQueue<>(QUEUE),
                 detected = new ArrayBlockingQueue<>(QUEUE);
         long[] decodeNanos = new long[1], trackNanos = new long[1];
-        java.util.concurrent.atomic.AtomicLong inferNanos = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong inferNanos = new AtomicLong();
         long[] processed = new long[1];
         String[] cutOff = new String[1];
         List<ProcessMemory> memory = new ArrayList<>();
@@ -324,7 +326,7 @@ public final class VideoDetectionPipeline {
     }
 
     /** One detection thread: frames from {@code in} in any order; END is passed on to the next thread. */
-    private Void detect(Settings s, BlockingQueue<Job> in, java.util.concurrent.atomic.AtomicLong nanos) throws InterruptedException {
+    private Void detect(Settings s, BlockingQueue<Job> in, AtomicLong nanos) throws InterruptedException {
         while (true) {
             Job job = in.take();
             if (job == END) {
