@@ -4,14 +4,13 @@ import io.mssd.core.tensor.Shape;
 import io.mssd.core.tensor.Tensor;
 
 /** Average pooling, k x k with a stride and no padding, or global (the whole plane to 1x1). */
-public final class AvgPool2d implements Layer {
-    private final String name;
+public final class AvgPool2d extends ParameterFreeLayer {
     private final int k, stride;
     private final boolean global;
 
     private AvgPool2d(String name, int k, int stride, boolean global) {
+        super(name);
         if (!global && (k <= 0 || stride <= 0)) throw new IllegalArgumentException("layer " + name + ": kernel and stride must be > 0");
-        this.name = name;
         this.k = k;
         this.stride = stride;
         this.global = global;
@@ -26,11 +25,6 @@ public final class AvgPool2d implements Layer {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
     public String type() {
         return global ? "avgpool global" : "avgpool " + k + "x" + k + "/" + stride;
     }
@@ -40,16 +34,6 @@ public final class AvgPool2d implements Layer {
         if (global) return Shape.of(in.n(), in.c(), 1, 1);
         if (in.h() < k || in.w() < k) throw Layer.shapeError(this, "at least " + k + "x" + k + " pixels", in);
         return Shape.of(in.n(), in.c(), (in.h() - k) / stride + 1, (in.w() - k) / stride + 1);
-    }
-
-    @Override
-    public long params() {
-        return 0;
-    }
-
-    @Override
-    public long multAdds(Shape in) {
-        return 0;
     }
 
     @Override

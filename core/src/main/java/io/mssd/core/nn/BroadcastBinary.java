@@ -8,7 +8,7 @@ import io.mssd.core.tensor.Tensor;
  * box decoding arithmetic of an exported graph). Reads two tensors, or one tensor and a constant
  * held by the layer (on the left when {@code constantFirst}, which matters for subtraction and division).
  */
-public final class BroadcastBinary implements MultiInputLayer {
+public final class BroadcastBinary extends ParameterFreeLayer implements MultiInputLayer {
 
     public enum Op {
         ADD, SUB, MUL, DIV;
@@ -23,7 +23,6 @@ public final class BroadcastBinary implements MultiInputLayer {
         }
     }
 
-    private final String name;
     private final Op op;
     private final Tensor constant;
     private final boolean constantFirst;
@@ -35,7 +34,7 @@ public final class BroadcastBinary implements MultiInputLayer {
 
     /** One input and a constant operand. */
     public BroadcastBinary(String name, Op op, Tensor constant, boolean constantFirst) {
-        this.name = name;
+        super(name);
         this.op = op;
         this.constant = constant;
         this.constantFirst = constantFirst;
@@ -56,29 +55,14 @@ public final class BroadcastBinary implements MultiInputLayer {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
     public String type() {
         return op.name().toLowerCase(java.util.Locale.ROOT) + (constant != null ? " const" : "");
-    }
-
-    @Override
-    public long params() {
-        return 0;
-    }
-
-    @Override
-    public long multAdds(Shape in) {
-        return 0;
     }
 
     private Shape[] operands(Shape[] in) {
         int want = constant == null ? 2 : 1;
         if (in.length != want) {
-            throw new IllegalArgumentException("layer " + name + " (" + type() + "): expected " + want + " inputs, got " + in.length);
+            throw new IllegalArgumentException("layer " + name() + " (" + type() + "): expected " + want + " inputs, got " + in.length);
         }
         if (constant == null) return in;
         return constantFirst ? new Shape[] {constant.shape(), in[0]} : new Shape[] {in[0], constant.shape()};

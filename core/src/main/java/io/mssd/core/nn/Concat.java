@@ -4,34 +4,18 @@ import io.mssd.core.tensor.Shape;
 import io.mssd.core.tensor.Tensor;
 
 /** Concatenation of tensors along one NCHW axis; the others must agree. */
-public final class Concat implements MultiInputLayer {
-    private final String name;
+public final class Concat extends ParameterFreeLayer implements MultiInputLayer {
     private final int axis;
 
     public Concat(String name, int axis) {
+        super(name);
         if (axis < 0 || axis > 3) throw new IllegalArgumentException("layer " + name + ": concat axis " + axis + " is not in 0..3");
-        this.name = name;
         this.axis = axis;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     @Override
     public String type() {
         return "concat " + "nchw".charAt(axis);
-    }
-
-    @Override
-    public long params() {
-        return 0;
-    }
-
-    @Override
-    public long multAdds(Shape in) {
-        return 0;
     }
 
     @Override

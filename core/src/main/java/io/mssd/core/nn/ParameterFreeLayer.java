@@ -1,6 +1,9 @@
 package io.mssd.core.nn;
 
-/** Base of the layers without parameters or multiply-adds: activations, softmax, transpose, slice, reshape. */
+/**
+ * Base of the layers without parameters or multiply-adds: activations, softmax, transpose, slice,
+ * reshape, pooling, concatenation, broadcast arithmetic.
+ */
 public abstract class ParameterFreeLayer implements Layer {
     private final String name;
 
