@@ -87,11 +87,7 @@ public final class VectorGemmKernel implements GemmKernel {
         if (vecEnd == j1) return;
         // Ragged tail: one vector ending at j1, over the whole k in one pass. It recomputes a few
         // finished columns of this block from scratch, in the same order, so they come out identical.
-        for (int ic = r0; ic < r1; ic += MC) {
-            int iEnd = Math.min(r1, ic + MC);
-            rows(ic, iEnd, j1 - L, 1, k, a, aOff + ic * k, k, b, bOff + j1 - L, n, n, c, cOff, bias, biasOff, act,
-                    true, true);
-        }
+        rows(r0, r1, j1 - L, 1, k, a, aOff + r0 * k, k, b, bOff + j1 - L, n, n, c, cOff, bias, biasOff, act, true, true);
     }
 
     /**

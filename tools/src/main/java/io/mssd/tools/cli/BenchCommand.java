@@ -62,7 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (inFlight != null) {
                 double split = ModelBenchmark.imagesPerSecond(d, img, 1, 0, runs);
                 double side;
-                try (Detector single = model.load(1)) {
+                try (Detector single = new Detector(d.model(), 1)) { // the loaded model, one compute thread per call
                     side = ModelBenchmark.imagesPerSecond(single, img, inFlight, warmup, runs);
                 }
                 System.out.printf(Locale.ROOT, "throughput: %.1f images/s one at a time on %d threads, %.1f images/s with %d in flight"

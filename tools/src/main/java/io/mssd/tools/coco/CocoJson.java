@@ -201,13 +201,15 @@ public final class CocoJson {
         };
     }
 
+    /** A string where a number belongs: "NaN" and "Infinity" (as some writers quote them) are named as such. */
+    static CocoFormatException stringForNumber(String f, String path, String s) {
+        if (s.equals("NaN") || s.endsWith("Infinity")) return new CocoFormatException(f, path, "expected a finite number, got " + s);
+        return new CocoFormatException(f, path, "expected a number, got the string \"" + s + "\"");
+    }
+
     private static double number(JsonReader r, String f, String path) throws IOException {
         JsonToken t = r.peek();
-        if (t == JsonToken.STRING) {
-            String s = r.nextString();
-            if (s.equals("NaN") || s.endsWith("Infinity")) throw new CocoFormatException(f, path, "expected a finite number, got " + s);
-            throw new CocoFormatException(f, path, "expected a number, got the string \"" + s + "\"");
-        }
+        if (t == JsonToken.STRING) throw stringForNumber(f, path, r.nextString());
         if (t != JsonToken.NUMBER) throw new CocoFormatException(f, path, "expected a number, got " + describe(t));
         double v = r.nextDouble();
         if (!Double.isFinite(v)) throw new CocoFormatException(f, path, "expected a finite number, got " + v);

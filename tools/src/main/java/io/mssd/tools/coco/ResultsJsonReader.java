@@ -263,9 +263,7 @@ final class ResultsJsonReader {
         int c = peek();
         if (c == '"') {
             string();
-            String s = new String(token, 0, tokenLength, StandardCharsets.UTF_8);
-            if (s.equals("NaN") || s.endsWith("Infinity")) throw error(path(), "expected a finite number, got " + s);
-            throw error(path(), "expected a number, got the string \"" + s + "\"");
+            throw CocoJson.stringForNumber(file, path(), new String(token, 0, tokenLength, StandardCharsets.UTF_8));
         }
         if (c == 'N' || c == 'I' || c == '-' && peekAt(1) == 'I') {
             String word = word();
