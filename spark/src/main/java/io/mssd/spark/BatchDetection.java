@@ -48,9 +48,9 @@ public final class BatchDetection {
     public static List<String> paths(SparkSession spark, String input, boolean isList) throws IOException {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         List<String> out = new ArrayList<>();
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(input);
+        FileSystem fs = p.getFileSystem(conf);
         if (isList) {
-            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(input);
-            FileSystem fs = p.getFileSystem(conf);
             if (!fs.exists(p)) throw new IllegalArgumentException(input + ": no such list file");
             try (InputStream in = fs.open(p)) {
                 for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
@@ -59,8 +59,6 @@ public final class BatchDetection {
             }
             return out;
         }
-        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(input);
-        FileSystem fs = p.getFileSystem(conf);
         org.apache.hadoop.fs.FileStatus[] found = fs.exists(p) && fs.getFileStatus(p).isDirectory() ? fs.listStatus(p) : fs.globStatus(p);
         if (found == null || found.length == 0) throw new IllegalArgumentException(input + ": no such folder, or no file matches");
         for (org.apache.hadoop.fs.FileStatus s : found) {

@@ -79,6 +79,11 @@ public final class SparkMain implements Runnable {
 
         @Option(names = "--min-score", description = "Minimum score (default: the model's).")
         Float minScore;
+
+        /** What the executors load and keep; {@code minScoreDefault} where --min-score is not given (null: the model's). */
+        DetectionSettings settings(Float minScoreDefault) {
+            return new DetectionSettings(model, labels, minScore != null ? minScore : minScoreDefault, null, null);
+        }
     }
 
     @Command(name = "detect", mixinStandardHelpOptions = true, description = "Detection on a folder, glob or list of images; JSON lines or Parquet.")
@@ -105,7 +110,7 @@ public final class SparkMain implements Runnable {
             SparkSession spark = SparkSessions.get(common.master, "mssd detect");
             List<String> paths = BatchDetection.paths(spark, images != null ? images : list, list != null);
             long t0 = System.nanoTime();
-            Dataset<Row> rows = BatchDetection.run(spark, paths, new DetectionSettings(model.model, model.labels, model.minScore, null, null),
+            Dataset<Row> rows = BatchDetection.run(spark, paths, model.settings(null),
                     common.partitions).cache();
             rows.write().mode("overwrite").format(format).save(out);
             long failed = rows.filter("error is not null").count();
@@ -141,7 +146,7 @@ public final class SparkMain implements Runnable {
         public Integer call() throws Exception {
             SparkSession spark = SparkSessions.get(common.master, "mssd video");
             List<String> videos = BatchDetection.paths(spark, list, true);
-            List<Row> rows = io.mssd.spark.VideoBatch.run(spark, videos, new DetectionSettings(model.model, model.labels, model.minScore, null, null),
+            List<Row> rows = io.mssd.spark.VideoBatch.run(spark, videos, model.settings(null),
                     out, track, writeVideo, maxFrames).collectAsList();
             int failed = 0;
             for (Row r : rows) {
@@ -201,7 +206,7 @@ public final class SparkMain implements Runnable {
             CocoDataset gt = CocoJson.readDataset(ann);
             SparkSession spark = SparkSessions.get(common.master, "mssd eval");
             // mAP wants the low-scoring detections too (as mssd eval)
-            DetectionSettings s = new DetectionSettings(model.model, model.labels, model.minScore == null ? 0f : model.minScore, null, null);
+            DetectionSettings s = model.settings(0f);
             List<String> errors = new ArrayList<>();
             long t0 = System.nanoTime();
             List<CocoDetection> results = DistributedCocoEval.detect(spark, gt, images, s, allowUnmapped, common.partitions, errors);
