@@ -4,11 +4,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The top-level {@code mssd} command: subcommands and uniform error handling (one line, exit code 2). */
 @Command(name = "mssd", mixinStandardHelpOptions = true, version = "mssd 0.1.0",
-        description = "MobileNet-SSD object detection in pure Java.",
-        subcommands = {DetectCommand.class, VideoCommand.class, EvalCommand.class, ScoreCommand.class, ModelsCommand.class, SummaryCommand.class, BenchCommand.class, TrainCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+        description = "MobileNet-SSD object detection in pure Java.")
 public final class MssdCommand implements Runnable {
 
     /** Exit code for bad input (arguments, files, models). */
@@ -22,8 +23,40 @@ public final class MssdCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** The subcommands by name, in the order help lists them (each name is its class's {@code @Command} name). */
+    static final Map<String, Class<?>> SUBCOMMANDS = new LinkedHashMap<>();
+    static {
+        SUBCOMMANDS.put("detect", DetectCommand.class);
+        SUBCOMMANDS.put("video", VideoCommand.class);
+        SUBCOMMANDS.put("eval", EvalCommand.class);
+        SUBCOMMANDS.put("score", ScoreCommand.class);
+        SUBCOMMANDS.put("models", ModelsCommand.class);
+        SUBCOMMANDS.put("summary", SummaryCommand.class);
+        SUBCOMMANDS.put("bench", BenchCommand.class);
+        SUBCOMMANDS.put("train", TrainCommand.class);
+        SUBCOMMANDS.put("export", ExportCommand.class);
+        SUBCOMMANDS.put("help", CommandLine.HelpCommand.class);
+    }
+
+    /** The whole command tree. */
     public static CommandLine commandLine() {
-        return withErrorHandlers(new CommandLine(new MssdCommand()));
+        return commandLine(null);
+    }
+
+    /**
+     * The command tree for a command line whose first word is {@code first}: only that subcommand when
+     * it names one (picocli reflects over every option of every subcommand it is given, 0.1-0.15 s of
+     * start-up for the lot), else all of them (help, usage, unknown-command errors list them).
+     */
+    static CommandLine commandLine(String first) {
+        CommandLine cl = new CommandLine(new MssdCommand());
+        Class<?> only = first == null || "help".equals(first) ? null : SUBCOMMANDS.get(first);
+        if (only != null) {
+            cl.addSubcommand(first, only);
+        } else {
+            SUBCOMMANDS.forEach(cl::addSubcommand);
+        }
+        return withErrorHandlers(cl);
     }
 
     /** mssd's error contract on any command line: one line naming the problem, exit code 2; MSSD_DEBUG=1 adds the trace. */
@@ -46,7 +79,7 @@ public final class MssdCommand implements Runnable {
     }
 
     public static int execute(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args.length > 0 ? args[0] : null).execute(args);
     }
 
     static String describe(Throwable ex) {

@@ -60,6 +60,7 @@ public final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
+        long startUpMillis = timing ? ManagementFactory.getRuntimeMXBean().getUptime() : 0;
         // the two files parse in parallel
         java.util.concurrent.CompletableFuture<List<CocoDetection>> dtLoad = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
@@ -86,8 +87,8 @@ public final class ScoreCommand implements Callable<Integer> {
         long t2 = System.nanoTime();
         print(r, gt, json, perClass);
         if (timing) {
-            System.err.printf(Locale.ROOT, "load %.3f s (%d images, %d annotations, %d results), evaluate+accumulate %.3f s"
-                    + " on %d threads, peak heap %.0f MiB%n", (t1 - t0) / 1e9, gt.images().size(), gt.annotations().size(),
+            System.err.printf(Locale.ROOT, "JVM start-up %.3f s, load %.3f s (%d images, %d annotations, %d results), evaluate+accumulate %.3f s"
+                    + " on %d threads, peak heap %.0f MiB%n", startUpMillis / 1e3, (t1 - t0) / 1e9, gt.images().size(), gt.annotations().size(),
                     dt.size(), (t2 - t1) / 1e9, n, peakHeapBytes() / 1048576.0);
         }
         return 0;

@@ -243,18 +243,38 @@ public final class CocoEvaluator {
             for (int j = 0; j < d.length; j++) ds[j] = dt.get(d[j]).score();
             int[] order = argsortDescending(ds);
             int D = Math.min(order.length, maxDet), G = g.length;
-            int[] dets = new int[D];
-            for (int j = 0; j < D; j++) dets[j] = d[order[j]];
+            Candidates c = new Candidates(D);
             double[] ious = new double[D * G];
             for (int j = 0; j < D; j++) {
-                CocoDetection x = dt.get(dets[j]);
-                for (int q = 0; q < G; q++) ious[j * G + q] = iou(x, gt.annotations().get(g[q]));
+                CocoDetection x = dt.get(d[order[j]]);
+                c.scores[j] = ds[order[j]];
+                c.areas[j] = x.w() * x.h();
+                double best = 0;
+                for (int q = 0; q < G; q++) {
+                    double v = iou(x, gt.annotations().get(g[q]));
+                    ious[j * G + q] = v;
+                    if (!(v <= best) && best == best) best = v; // a NaN IoU sticks: such a detection is never skipped
+                }
+                c.bestIou[j] = best;
             }
             for (int a = 0; a < A; a++) {
-                evals[a][i] = evaluateImg(g, dets, ious, p.areaRng[a], T);
+                evals[a][i] = evaluateImg(g, c, ious, p.areaRng[a], T);
             }
         }
         accumulate(k, evals, res);
+    }
+
+    /** One image's detections of one category after the score sort and cap, shared by the area ranges. */
+    private static final class Candidates {
+        final double[] scores, areas;
+        /** The detection's highest IoU over the image's ground truth: below a threshold it cannot match there. */
+        final double[] bestIou;
+
+        Candidates(int d) {
+            scores = new double[d];
+            areas = new double[d];
+            bestIou = new double[d];
+        }
     }
 
     /** maskUtils.iou for boxes (bbIou in C), same operations in the same order. */
@@ -269,8 +289,8 @@ public final class CocoEvaluator {
         return i / u;
     }
 
-    private ImgEval evaluateImg(int[] gIdx, int[] dets, double[] iousByGtFileOrder, double[] aRng, int T) {
-        int G = gIdx.length, D = dets.length;
+    private ImgEval evaluateImg(int[] gIdx, Candidates dets, double[] iousByGtFileOrder, double[] aRng, int T) {
+        int G = gIdx.length, D = dets.scores.length;
         List<CocoDataset.Annotation> anns = gt.annotations();
         // _ignore: iscrowd overwrites the user's ignore flag (pycocotools' _prepare), then the area range
         int[] gtIgFile = new int[G];
@@ -293,16 +313,18 @@ public final class CocoEvaluator {
             gtId[q] = anns.get(gIdx[gtind[q]]).id();
         }
         ImgEval e = new ImgEval();
-        e.dtScores = new double[D];
-        for (int j = 0; j < D; j++) e.dtScores[j] = dt.get(dets[j]).score();
+        e.dtScores = dets.scores; // read only, the same for every area range
         e.dtMatched = new boolean[T * D];
         e.dtIgnore = new boolean[T * D];
         for (int q = 0; q < G; q++) if (gtIg[q] == 0) e.npig++;
         if (G > 0 && D > 0) {
             boolean[] gtm = new boolean[T * G];
             for (int t = 0; t < T; t++) {
+                double threshold = Math.min(p.iouThrs[t], 1 - 1e-10);
                 for (int j = 0; j < D; j++) {
-                    double best = Math.min(p.iouThrs[t], 1 - 1e-10);
+                    // the loop below only picks an IoU >= threshold: with none, it leaves m at -1
+                    if (dets.bestIou[j] < threshold) continue;
+                    double best = threshold;
                     int m = -1;
                     for (int q = 0; q < G; q++) {
                         if (gtm[t * G + q] && !crowd[q]) continue;
@@ -321,8 +343,7 @@ public final class CocoEvaluator {
         }
         // unmatched detections outside the area range are ignored
         for (int j = 0; j < D; j++) {
-            CocoDetection d = dt.get(dets[j]);
-            double area = d.w() * d.h();
+            double area = dets.areas[j];
             boolean outside = area < aRng[0] || area > aRng[1];
             if (!outside) continue;
             for (int t = 0; t < T; t++) if (!e.dtMatched[t * D + j]) e.dtIgnore[t * D + j] = true;
@@ -332,11 +353,11 @@ public final class CocoEvaluator {
 
     // ---- accumulate ------------------------------------------------------------------------
 
-    private static final double[] TRUE_POSITIVE = {0, 1, 0}, FALSE_POSITIVE = {1, 0, 0};
+    /** A detection's outcome at one IoU threshold: bit 0 true positive, bit 1 false positive, neither: ignored. */
+    private static final byte TRUE_POSITIVE = 1, FALSE_POSITIVE = 2, IGNORED = 0;
 
     private void accumulate(int k, ImgEval[][] evals, CocoEvalResult res) {
         int A = p.areaRng.length, M = p.maxDets.length, T = p.iouThrs.length, R = p.recThrs.length;
-        double eps = Math.ulp(1.0); // np.spacing(1)
         // The detections of an image, their scores and whether an image takes part (evalImg not None)
         // do not depend on the area range, and a smaller maxDets keeps a prefix of each image's list;
         // so one stable sort of the concatenation (images in id order) serves every (area, maxDets).
@@ -356,11 +377,17 @@ public final class CocoEvaluator {
         int[] sorted = argsortDescending(allScores);
         int[] rank = new int[total];
         for (int x = 0; x < total; x++) rank[sorted[x]] = x;
-        int[] inds = new int[total];
-        double[] rc = new double[total], pr = new double[total];
+        // for each maxDets, the positions (in score order) of the detections it keeps
+        int[][] kept = new int[M][];
+        for (int m = 0; m < M; m++) kept[m] = keptPositions(sorted, allPos, p.maxDets[m]);
+        // pycocotools' tp/fp cumsums, rc and pr arrays are only read at true positives: rc only grows
+        // there and every pr after one (until the next) is at most its pr, so the envelope and the
+        // searchsorted over recThrs see the same values at the true positives alone (same operations,
+        // same bits), without two divisions per detection
+        int[] tpAt = new int[total], fpBefore = new int[total];
+        double[] tpPr = new double[total];
         // per area range, each detection's outcome at every IoU threshold, gathered once in score order
-        // (0 false positive, 1 true positive, 2 ignored): the maxDets x thresholds passes below then
-        // read one array in order instead of chasing each image's arrays (same sums, same order)
+        // so that the maxDets x thresholds passes below read one array in order
         byte[] outcome = new byte[T * total];
         for (int a = 0; a < A; a++) {
             ImgEval[] E = evals[a];
@@ -372,40 +399,24 @@ public final class CocoEvaluator {
                 npig += e.npig;
             }
             if (!present || npig == 0) continue;
-            for (int i = 0, c = 0; i < E.length; i++) { // image by image: reads in order, writes scattered
-                ImgEval e = E[i];
-                if (any[i] == null) continue;
-                int D = e.dtScores.length;
-                for (int t = 0; t < T; t++) {
-                    for (int j = 0, row = t * total; j < D; j++) {
-                        outcome[row + rank[c + j]] = (byte) (e.dtIgnore[t * D + j] ? 2 : e.dtMatched[t * D + j] ? 1 : 0);
-                    }
-                }
-                c += D;
-            }
+            gatherOutcomes(E, any, rank, T, total, outcome);
             for (int m = 0; m < M; m++) {
-                int maxDet = p.maxDets[m];
-                int nd = 0;
-                for (int x = 0; x < total; x++) if (allPos[sorted[x]] < maxDet) inds[nd++] = x;
+                int[] inds = kept[m];
+                int nd = inds.length;
                 for (int t = 0; t < T; t++) {
-                    double tp = 0, fp = 0;
-                    int row = t * total;
-                    for (int x = 0; x < nd; x++) {
-                        int o2 = outcome[row + inds[x]];
-                        tp += TRUE_POSITIVE[o2]; // + 0.0 leaves a count as it is: the same sums, without branches
-                        fp += FALSE_POSITIVE[o2];
-                        rc[x] = tp / npig;
-                        pr[x] = tp / (fp + tp + eps);
-                    }
-                    res.recall[res.rIndex(t, k, a, m)] = nd > 0 ? rc[nd - 1] : 0;
-                    for (int x = nd - 1; x > 0; x--) if (pr[x] > pr[x - 1]) pr[x - 1] = pr[x];
-                    int x = 0;
+                    int nTp = truePositives(outcome, t * total, inds, tpAt, fpBefore);
+                    res.recall[res.rIndex(t, k, a, m)] = nd > 0 ? (double) nTp / npig : 0;
+                    precisionEnvelope(fpBefore, nTp, tpPr);
+                    // i: the true positive whose rc the search stands on; -1 before the first, where rc is 0
+                    int i = nTp > 0 && tpAt[0] == 0 ? 0 : -1;
                     for (int r = 0; r < R; r++) {
                         double thr = p.recThrs[r];
-                        while (x < nd && rc[x] < thr) x++; // searchsorted(rc, thr, side='left')
+                        while (i < nTp && (i < 0 ? 0.0 : (double) (i + 1) / npig) < thr) i++; // searchsorted(rc, thr, side='left')
+                        int x = i < 0 ? 0 : i < nTp ? tpAt[i] : nd;
                         int at = res.pIndex(t, r, k, a, m);
                         if (x < nd) {
-                            res.precision[at] = pr[x];
+                            // before the first true positive pr is 0 and the envelope is the highest pr of all
+                            res.precision[at] = i < 0 ? (nTp > 0 ? tpPr[0] : 0) : tpPr[i];
                             res.scores[at] = allScores[sorted[inds[x]]];
                         } else {
                             // pycocotools stops at the first threshold past the end: the rest stay 0
@@ -416,5 +427,55 @@ public final class CocoEvaluator {
                 }
             }
         }
+    }
+
+    /** Positions x (in score order) whose detection is among the first maxDet of its image. */
+    private static int[] keptPositions(int[] sorted, int[] posInImage, int maxDet) {
+        int[] out = new int[sorted.length];
+        int n = 0;
+        for (int x = 0; x < sorted.length; x++) if (posInImage[sorted[x]] < maxDet) out[n++] = x;
+        return n == out.length ? out : Arrays.copyOf(out, n);
+    }
+
+    /** outcome[t * total + rank]: each detection's outcome at threshold t, at its place in score order. */
+    private static void gatherOutcomes(ImgEval[] evals, ImgEval[] any, int[] rank, int T, int total, byte[] outcome) {
+        for (int i = 0, c = 0; i < evals.length; i++) { // image by image: reads in order, writes scattered
+            ImgEval e = evals[i];
+            if (any[i] == null) continue;
+            int D = e.dtScores.length;
+            for (int t = 0; t < T; t++) {
+                for (int j = 0, row = t * total; j < D; j++) {
+                    outcome[row + rank[c + j]] = e.dtIgnore[t * D + j] ? IGNORED
+                            : e.dtMatched[t * D + j] ? TRUE_POSITIVE : FALSE_POSITIVE;
+                }
+            }
+            c += D;
+        }
+    }
+
+    /**
+     * The true positives among outcome[row + inds[x]] in x order: their positions x in tpAt and the
+     * false positives before each in fpBefore; returns how many.
+     */
+    private static int truePositives(byte[] outcome, int row, int[] inds, int[] tpAt, int[] fpBefore) {
+        int fp = 0, n = 0;
+        for (int x = 0; x < inds.length; x++) { // branch-free: every slot written, kept when a true positive
+            int o = outcome[row + inds[x]];
+            tpAt[n] = x;
+            fpBefore[n] = fp;
+            n += o & TRUE_POSITIVE;
+            fp += o >> 1;
+        }
+        return n;
+    }
+
+    /** pr = tp / (fp + tp + eps) at each of the n true positives, then made non-increasing from the right. */
+    private static void precisionEnvelope(int[] fpBefore, int n, double[] pr) {
+        double eps = Math.ulp(1.0); // np.spacing(1)
+        for (int i = 0; i < n; i++) {
+            double tp = i + 1;
+            pr[i] = tp / ((double) fpBefore[i] + tp + eps);
+        }
+        for (int i = n - 1; i > 0; i--) if (pr[i] > pr[i - 1]) pr[i - 1] = pr[i];
     }
 }

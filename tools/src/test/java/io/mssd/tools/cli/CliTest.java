@@ -24,13 +24,28 @@ class CliTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true));
         try {
-            var cl = MssdCommand.commandLine();
+            var cl = MssdCommand.commandLine(args.length > 0 ? args[0] : null); // as Main builds it
             cl.setErr(new PrintWriter(err, true));
             int code = cl.execute(args);
             return new Run(code, out.toString(), err.toString());
         } finally {
             System.setOut(old);
         }
+    }
+
+    @Test
+    void eachSubcommandIsRegisteredUnderItsOwnNameAndHelpListsThemAll() {
+        MssdCommand.SUBCOMMANDS.forEach((name, cls) ->
+                assertEquals(name, new picocli.CommandLine(cls).getCommandName(), cls.getName()));
+        Run r = run("--help");
+        assertEquals(0, r.code());
+        for (String name : MssdCommand.SUBCOMMANDS.keySet()) assertTrue(r.out().contains("\n  " + name + " "), name + " in " + r.out());
+        r = run("scroe", "--gt", "a.json");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("mssd: error: Unmatched arguments") && r.err().contains("'scroe'"), r.err());
+        r = run("help", "score");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("--dt"), r.out());
     }
 
     @Test
