@@ -31,7 +31,8 @@ class CocoEvaluatorLiteralPortTest {
             int nImages = 1 + rnd.nextInt(6);
             long annId = 1;
             for (int i = 0; i < nImages; i++) {
-                long img = 10 + rnd.nextInt(50) * 7L + i * 1000L;
+                // ids far apart now and then (the evaluator's id lookup then searches instead of indexing)
+                long img = (10 + rnd.nextInt(50) * 7L + i * 1000L) * (seed % 5 == 0 ? 1_000_000_007L : 1);
                 images.add(new CocoDataset.Image(img, 200, 200, img + ".jpg"));
                 int nGt = rnd.nextInt(6);
                 List<double[]> boxes = new ArrayList<>();
@@ -62,6 +63,23 @@ class CocoEvaluatorLiteralPortTest {
                 assertBitsEqual(want.precision, got.precision, what + " precision");
                 assertBitsEqual(want.recall, got.recall, what + " recall");
                 assertBitsEqual(want.scores, got.scores, what + " scores");
+            }
+        }
+    }
+
+    @Test
+    void argsortDescendingIsAStableSortAcrossItsInsertionRunsAndMerges() {
+        Random rnd = new Random(3);
+        for (int n = 0; n < 300; n += 1 + n / 20) {
+            for (int rep = 0; rep < 20; rep++) {
+                double[] key = new double[n];
+                int levels = 1 + rnd.nextInt(rep % 2 == 0 ? 4 : 1000); // few levels: long runs of ties
+                for (int i = 0; i < n; i++) key[i] = rnd.nextInt(levels) / 7.0 - (rnd.nextInt(9) == 0 ? 0.0 : 0.5);
+                Integer[] want = new Integer[n];
+                for (int i = 0; i < n; i++) want[i] = i;
+                Arrays.sort(want, (u, v) -> Double.compare(key[v], key[u])); // TimSort: stable
+                int[] got = CocoEvaluator.argsortDescending(key);
+                for (int i = 0; i < n; i++) assertEquals(want[i], got[i], "n " + n + " at " + i);
             }
         }
     }

@@ -135,10 +135,10 @@ class ResultsJsonReaderTest {
                 {"[" + ok + "," + ok.substring(0, 30), "[1]: unexpected end of file (truncated JSON?)"},
                 {"[" + ok + "," + ok.substring(0, 41), "[1].bbox: unexpected end of file (truncated JSON?)"},
                 {"[" + ok + " " + ok + "]", "[0]: expected , or ] after a result, got an object"},
-                {"[" + ok + "] x", "$: unexpected 'x' after the results array"},
+                {"[" + ok + "] x", "$: expected the end of the file after the results array, got 'x'"},
                 {"[" + ok.replace("{", "{\"a\":" + "[".repeat(600)) + "]", "values nested deeper than 512"},
                 {"[" + ok.replace("\"image_id\"", "image_id") + "]", "[0]: expected a field name, got 'i'"},
-                {"[" + ok.replace("\"image_id\":1", "\"x\":\"\\q\",\"image_id\":1") + "]", "[0]: malformed JSON: bad escape \\q"},
+                {"[" + ok.replace("\"image_id\":1", "\"x\":\"\\q\",\"image_id\":1") + "]", "[0].x: malformed JSON: bad escape \\q"},
                 {"[" + ok.replace("0.5", "0." + "1".repeat(5000)) + "]", "[0].score: a number longer than 4096 characters"},
         };
         for (String[] c : cases) {
