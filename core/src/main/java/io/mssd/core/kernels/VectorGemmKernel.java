@@ -127,14 +127,26 @@ public final class VectorGemmKernel implements GemmKernel {
     private static void rows(int i0, int i1, int j, int vectors, int kc, float[] a, int aRow0, int lda, float[] b,
                              int bStart, int ldb, int n, float[] c, int cOff, float[] bias, int biasOff,
                              Activation act, boolean first, boolean last) {
+        // SSD's channel counts are powers of two, so 2 or 4 rows are left after the 6-row tiles; single
+        // rows keep only one or two FMA chains in flight (a quarter of the core's rate), 4-row tiles eight.
+        // So the last 6 + 2 (or 6 + 3) rows go as two 4-row tiles (and a single row), 4 or 5 as one.
+        int rows = i1 - i0, sixes = rows / MR, left = rows % MR;
+        if ((left == 2 || left == 3) && sixes > 0) {
+            sixes--;
+            left += MR;
+        }
         int i = i0;
-        for (; i + MR <= i1; i += MR) {
+        for (int t = 0; t < sixes; t++, i += MR) {
             int ai = aRow0 + (i - i0) * lda;
             if (vectors == 2) {
                 tile6x2(i, j, kc, a, ai, lda, b, bStart, ldb, n, c, cOff, bias, biasOff, act, first, last);
             } else {
                 tile6x1(i, j, kc, a, ai, lda, b, bStart, ldb, n, c, cOff, bias, biasOff, act, first, last);
             }
+        }
+        for (; left >= 4; left -= 4, i += 4) {
+            tile4(vectors, i, j, kc, a, aRow0 + (i - i0) * lda, lda, b, bStart, ldb, n, c, cOff, bias, biasOff, act,
+                    first, last);
         }
         for (; i < i1; i++) {
             tile1(vectors, i, j, kc, a, aRow0 + (i - i0) * lda, b, bStart, ldb, n, c, cOff, bias, biasOff, act, first,
@@ -268,6 +280,66 @@ public final class VectorGemmKernel implements GemmKernel {
         v40.intoArray(c, c4);
         v50.intoArray(c, c5);
         if (last && act != Activation.NONE) clamp(c, c0, n, MR, L, act);
+    }
+
+    /** Four rows of C by {@code vectors} (1 or 2) vectors of columns. */
+    private static void tile4(int vectors, int i, int j, int kc, float[] a, int aRow, int lda, float[] b, int bStart,
+                              int ldb, int n, float[] c, int cOff, float[] bias, int biasOff, Activation act,
+                              boolean first, boolean last) {
+        int c0 = cOff + i * n + j, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
+        FloatVector v00, v01, v10, v11, v20, v21, v30, v31;
+        if (first) {
+            int bi = biasOff + i;
+            v00 = v01 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 0]);
+            v10 = v11 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 1]);
+            v20 = v21 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 2]);
+            v30 = v31 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 3]);
+        } else {
+            v00 = FloatVector.fromArray(S, c, c0);
+            v10 = FloatVector.fromArray(S, c, c1);
+            v20 = FloatVector.fromArray(S, c, c2);
+            v30 = FloatVector.fromArray(S, c, c3);
+            v01 = vectors == 2 ? FloatVector.fromArray(S, c, c0 + L) : v00;
+            v11 = vectors == 2 ? FloatVector.fromArray(S, c, c1 + L) : v10;
+            v21 = vectors == 2 ? FloatVector.fromArray(S, c, c2 + L) : v20;
+            v31 = vectors == 2 ? FloatVector.fromArray(S, c, c3 + L) : v30;
+        }
+        int a0 = aRow, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        if (vectors == 2) {
+            for (int p = 0, bp = bStart; p < kc; p++, bp += ldb) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bp);
+                FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+                FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+                v00 = x.fma(b0, v00);
+                v01 = x.fma(b1, v01);
+                x = FloatVector.broadcast(S, a[a1 + p]);
+                v10 = x.fma(b0, v10);
+                v11 = x.fma(b1, v11);
+                x = FloatVector.broadcast(S, a[a2 + p]);
+                v20 = x.fma(b0, v20);
+                v21 = x.fma(b1, v21);
+                x = FloatVector.broadcast(S, a[a3 + p]);
+                v30 = x.fma(b0, v30);
+                v31 = x.fma(b1, v31);
+            }
+            v01.intoArray(c, c0 + L);
+            v11.intoArray(c, c1 + L);
+            v21.intoArray(c, c2 + L);
+            v31.intoArray(c, c3 + L);
+        } else {
+            for (int p = 0, bp = bStart; p < kc; p++, bp += ldb) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bp);
+                v00 = FloatVector.broadcast(S, a[a0 + p]).fma(b0, v00);
+                v10 = FloatVector.broadcast(S, a[a1 + p]).fma(b0, v10);
+                v20 = FloatVector.broadcast(S, a[a2 + p]).fma(b0, v20);
+                v30 = FloatVector.broadcast(S, a[a3 + p]).fma(b0, v30);
+            }
+        }
+        v00.intoArray(c, c0);
+        v10.intoArray(c, c1);
+        v20.intoArray(c, c2);
+        v30.intoArray(c, c3);
+        if (last && act != Activation.NONE) clamp(c, c0, n, 4, vectors * L, act);
     }
 
     /** One row of C by {@code vectors} (1 or 2) vectors of columns. */

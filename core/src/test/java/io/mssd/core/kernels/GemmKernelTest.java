@@ -50,8 +50,8 @@ class GemmKernelTest {
 
     @Test
     void vectorKernelIsBitForBitTheInOrderFmaChainOnEverySmallShape() {
-        // each element of C is bias, then one FMA per k in order, whatever the tiling (6-row tiles
-        // and single rows, 2- and 1-vector strips, the ragged tail, k-blocks of 256, row blocks of 72)
+        // each element of C is bias, then one FMA per k in order, whatever the tiling (6-row tiles,
+        // 4-row tiles and single rows, 2- and 1-vector strips, the ragged tail, k-blocks of 256, row blocks of 72)
         GemmKernel kernel = GemmKernel.fastest();
         SplittableRandom rnd = new SplittableRandom(23);
         int[] ks = {1, 2, 3, 31, 256, 257, 520};
