@@ -242,8 +242,11 @@ public final class CocoEvaluator {
     /** evaluateImg's output for one (image, category, area range). */
     private static final class ImgEval {
         double[] dtScores;   // sorted, at most maxDets[-1]
-        boolean[] dtMatched; // [T][D]: matched to a ground truth whose id is not 0 (pycocotools tests dtm != 0)
-        boolean[] dtIgnore;  // [T][D]
+        /**
+         * [T][D]: TRUE_POSITIVE (matched to a ground truth not ignored whose id is not 0: pycocotools tests
+         * dtm != 0), IGNORED (matched to an ignored one, or unmatched outside the area range) or FALSE_POSITIVE.
+         */
+        byte[] outcome;
         int npig;            // ground truth not ignored
     }
 
@@ -371,8 +374,7 @@ public final class CocoEvaluator {
         }
         ImgEval e = new ImgEval();
         e.dtScores = dets.scores; // read only, the same for every area range
-        e.dtMatched = new boolean[T * D];
-        e.dtIgnore = new boolean[T * D];
+        e.outcome = new byte[T * D]; // FALSE_POSITIVE (0) until matched
         for (int q = 0; q < G; q++) if (gtIg[q] == 0) e.npig++;
         if (G > 0 && D > 0) {
             boolean[] gtm = new boolean[T * G];
@@ -392,8 +394,7 @@ public final class CocoEvaluator {
                         m = q;
                     }
                     if (m == -1) continue;
-                    e.dtIgnore[t * D + j] = gtIg[m] == 1;
-                    e.dtMatched[t * D + j] = gtId[m] != 0;
+                    e.outcome[t * D + j] = gtIg[m] == 1 ? IGNORED : gtId[m] != 0 ? TRUE_POSITIVE : FALSE_POSITIVE;
                     gtm[t * G + m] = true; // the detection's id (1-based) is always > 0
                 }
             }
@@ -403,15 +404,15 @@ public final class CocoEvaluator {
             double area = dets.areas[j];
             boolean outside = area < aRng[0] || area > aRng[1];
             if (!outside) continue;
-            for (int t = 0; t < T; t++) if (!e.dtMatched[t * D + j]) e.dtIgnore[t * D + j] = true;
+            for (int t = 0; t < T; t++) if (e.outcome[t * D + j] != TRUE_POSITIVE) e.outcome[t * D + j] = IGNORED;
         }
         return e;
     }
 
     // ---- accumulate ------------------------------------------------------------------------
 
-    /** A detection's outcome at one IoU threshold: bit 0 true positive, bit 1 false positive, neither: ignored. */
-    private static final byte TRUE_POSITIVE = 1, FALSE_POSITIVE = 2, IGNORED = 0;
+    /** A detection's outcome at one IoU threshold (the codes' bits are read by {@link #truePositives}). */
+    private static final byte FALSE_POSITIVE = 0, TRUE_POSITIVE = 1, IGNORED = 2;
 
     private void accumulate(int k, ImgEval[][] evals, CocoEvalResult res) {
         int A = p.areaRng.length, M = p.maxDets.length, T = p.iouThrs.length, R = p.recThrs.length;
@@ -461,7 +462,7 @@ public final class CocoEvaluator {
                 int[] inds = kept[m];
                 int nd = inds.length;
                 for (int t = 0; t < T; t++) {
-                    int nTp = truePositives(outcome, t * total, inds, tpAt, fpBefore);
+                    int nTp = truePositives(outcome, t * total, inds, nd == total, tpAt, fpBefore);
                     res.recall[res.rIndex(t, k, a, m)] = nd > 0 ? (double) nTp / npig : 0;
                     precisionEnvelope(fpBefore, nTp, tpPr);
                     // i: the true positive whose rc the search stands on; -1 before the first, where rc is 0
@@ -502,8 +503,7 @@ public final class CocoEvaluator {
             int D = e.dtScores.length;
             for (int t = 0; t < T; t++) {
                 for (int j = 0, row = t * total; j < D; j++) {
-                    outcome[row + rank[c + j]] = e.dtIgnore[t * D + j] ? IGNORED
-                            : e.dtMatched[t * D + j] ? TRUE_POSITIVE : FALSE_POSITIVE;
+                    outcome[row + rank[c + j]] = e.outcome[t * D + j];
                 }
             }
             c += D;
@@ -512,16 +512,27 @@ public final class CocoEvaluator {
 
     /**
      * The true positives among outcome[row + inds[x]] in x order: their positions x in tpAt and the
-     * false positives before each in fpBefore; returns how many.
+     * false positives before each in fpBefore; returns how many. {@code all}: inds is 0, 1, 2, ... (every
+     * detection kept), read in place.
      */
-    private static int truePositives(byte[] outcome, int row, int[] inds, int[] tpAt, int[] fpBefore) {
+    private static int truePositives(byte[] outcome, int row, int[] inds, boolean all, int[] tpAt, int[] fpBefore) {
         int fp = 0, n = 0;
+        if (all) {
+            for (int x = 0, end = inds.length; x < end; x++) {
+                int o = outcome[row + x];
+                tpAt[n] = x;
+                fpBefore[n] = fp;
+                n += o & 1;
+                fp += 1 - ((o + 1) >> 1);
+            }
+            return n;
+        }
         for (int x = 0; x < inds.length; x++) { // branch-free: every slot written, kept when a true positive
             int o = outcome[row + inds[x]];
             tpAt[n] = x;
             fpBefore[n] = fp;
-            n += o & TRUE_POSITIVE;
-            fp += o >> 1;
+            n += o & 1; // TRUE_POSITIVE
+            fp += 1 - ((o + 1) >> 1); // FALSE_POSITIVE: 1 for 0, 0 for 1 and 2
         }
         return n;
     }
