@@ -31,7 +31,7 @@ public final class Main {
         }
         if (args.length > 0 && SHORT_RUNS.contains(args[0]) && System.getProperty("mssd.relaunched") == null
                 && !chosen("TieredStopAtLevel", "TieredCompilation", "-Xint", "-Xcomp")) {
-            List<String> options = chosen("GC") ? List.of("-XX:TieredStopAtLevel=1")
+            List<String> options = collectorChosen() ? List.of("-XX:TieredStopAtLevel=1")
                     : List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC");
             OptionalInt code = VectorModuleLauncher.relaunch(Main.class, args, options);
             if (code.isPresent()) System.exit(code.getAsInt());
@@ -53,6 +53,14 @@ public final class Main {
     private static boolean chosen(String... words) {
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             for (String w : words) if (a.contains(w)) return true;
+        }
+        return false;
+    }
+
+    /** Whether the JVM was started with -XX:+Use...GC. */
+    private static boolean collectorChosen() {
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("-XX:+Use") && a.endsWith("GC")) return true;
         }
         return false;
     }

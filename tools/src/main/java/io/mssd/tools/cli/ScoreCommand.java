@@ -87,10 +87,13 @@ public final class ScoreCommand implements Callable<Integer> {
         long t2 = System.nanoTime();
         print(r, gt, json, perClass);
         if (timing) {
+            // the options that decide this run's speed: mssd's own choice (see Main) or the user's
             String jvm = String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                     .filter(o -> o.contains("TieredStopAtLevel") || o.startsWith("-XX:+Use") && o.endsWith("GC")).toList());
-            System.err.printf(Locale.ROOT, "JVM %s start-up %.3f s, load %.3f s (%d images, %d annotations, %d results), evaluate+accumulate %.3f s"
-                    + " on %d threads, peak heap %.0f MiB%n", jvm.isEmpty() ? "(default options)" : "(" + jvm + ")", startUpMillis / 1e3, (t1 - t0) / 1e9, gt.images().size(), gt.annotations().size(),
+            System.err.printf(Locale.ROOT, "JVM %s start-up %.3f s, load %.3f s (%d images, %d annotations, %d results),"
+                    + " evaluate+accumulate %.3f s on %d threads, peak heap %.0f MiB%n",
+                    jvm.isEmpty() ? "(default options)" : "(" + jvm + ")", startUpMillis / 1e3, (t1 - t0) / 1e9,
+                    gt.images().size(), gt.annotations().size(),
                     dt.size(), (t2 - t1) / 1e9, n, peakHeapBytes() / 1048576.0);
         }
         return 0;
