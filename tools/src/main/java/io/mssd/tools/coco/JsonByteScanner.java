@@ -186,10 +186,11 @@ abstract class JsonByteScanner {
         return v;
     }
 
-    /** The number's text up to where the grammar broke. */
+    /** The number's text up to where the grammar broke; a file that ends there is a truncated one. */
     private CocoFormatException malformedNumber(int start, int at) {
-        int to = Math.min(at, start + MAX_TOKEN);
         pos = at;
+        if (at >= end && started) return truncated();
+        int to = Math.min(at, start + MAX_TOKEN);
         return error(path(), "malformed number '" + new String(buf, start, to - start, StandardCharsets.ISO_8859_1) + "'");
     }
 

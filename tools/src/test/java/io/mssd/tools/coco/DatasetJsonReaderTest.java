@@ -69,6 +69,7 @@ class DatasetJsonReaderTest {
                 {gt(IMAGE, ANN, CAT) + " x", "$: expected the end of the file after the dataset object, got 'x'"},
                 {ok.substring(0, ok.indexOf("[0,0.5") + 4), "annotations[0].bbox: unexpected end of file (truncated JSON?)"},
                 {ok.substring(0, 150), "unexpected end of file (truncated JSON?)"},
+                {ok.substring(0, ok.indexOf("[[1,2,3") + 5) + ".", "annotations[0].segmentation: unexpected end of file (truncated JSON?)"},
                 {ok.replace("\"licenses\":[]", "\"licenses\":" + "[".repeat(600)), "licenses: values nested deeper than 512"},
                 {ok.replace("\"licenses\"", "licenses"), "$: expected a field name, got 'l'"},
                 {gt(IMAGE, ANN.replace("\"area\":25", "\"area\":" + "1".repeat(5000)), CAT), "annotations[0].area: a number longer than 4096 characters"},
