@@ -10,14 +10,11 @@ import java.util.List;
  * (e.g. {@code annotations[12].bbox[2]}) and what was expected.
  */
 final class DatasetJsonReader extends JsonByteScanner {
-    private static final byte[] IMAGES = ascii("images"), ANNOTATIONS = ascii("annotations"), CATEGORIES = ascii("categories"),
-            ID = ascii("id"), IMAGE_ID = ascii("image_id"), CATEGORY_ID = ascii("category_id"), BBOX = ascii("bbox"),
-            AREA = ascii("area"), ISCROWD = ascii("iscrowd"), IGNORE = ascii("ignore"), WIDTH = ascii("width"),
-            HEIGHT = ascii("height"), FILE_NAME = ascii("file_name"), NAME = ascii("name");
-    /** The fields read from each kind of element, in the order of the switches below. */
-    private static final byte[][] IMAGE_FIELDS = {ID, WIDTH, HEIGHT, FILE_NAME},
-            ANNOTATION_FIELDS = {ID, IMAGE_ID, CATEGORY_ID, BBOX, AREA, ISCROWD, IGNORE}, CATEGORY_FIELDS = {ID, NAME};
-    private static final String[] ANNOTATION_PATHS = {".id", ".image_id", ".category_id", ".bbox", ".area", ".iscrowd", ".ignore"};
+    /** The arrays and the fields of each kind of element that are read, in the order of the code below. */
+    private static final Fields SECTIONS = new Fields("images", "annotations", "categories"),
+            IMAGE_FIELDS = new Fields("id", "width", "height", "file_name"),
+            ANNOTATION_FIELDS = new Fields("id", "image_id", "category_id", "bbox", "area", "iscrowd", "ignore"),
+            CATEGORY_FIELDS = new Fields("id", "name");
 
     private final List<CocoDataset.Image> images = new ArrayList<>();
     private final List<CocoDataset.Annotation> annotations = new ArrayList<>();
@@ -33,22 +30,15 @@ final class DatasetJsonReader extends JsonByteScanner {
     }
 
     private CocoDataset read() {
-        boolean seenImages = false, seenAnns = false, seenCats = false;
+        boolean[] seen = new boolean[SECTIONS.names.length];
         skipWhitespace();
         if (!openList('{', '}', "expected an object with images, annotations and categories")) {
             started = true;
             while (true) {
-                boolean escaped = fieldName();
-                String name = escaped ? tokenString() : null;
-                if (escaped ? name.equals("images") : matches(IMAGES)) {
-                    seenImages = true;
-                    section("images", 0);
-                } else if (escaped ? name.equals("annotations") : matches(ANNOTATIONS)) {
-                    seenAnns = true;
-                    section("annotations", 1);
-                } else if (escaped ? name.equals("categories") : matches(CATEGORIES)) {
-                    seenCats = true;
-                    section("categories", 2);
+                int kind = key(fieldName(), SECTIONS);
+                if (kind >= 0) {
+                    seen[kind] = true;
+                    section(SECTIONS.names[kind], kind);
                 } else {
                     section = tokenString(); // for errors inside it, e.g. "info"
                     skipValue();
@@ -58,9 +48,10 @@ final class DatasetJsonReader extends JsonByteScanner {
             }
         }
         endOfDocument("the dataset object");
-        if (!seenImages) throw error("images", "missing field (expected an array of images)");
-        if (!seenAnns) throw error("annotations", "missing field (expected an array of annotations)");
-        if (!seenCats) throw error("categories", "missing field (expected an array of categories)");
+        for (int kind = 0; kind < seen.length; kind++) {
+            String name = SECTIONS.names[kind];
+            if (!seen[kind]) throw error(name, "missing field (expected an array of " + name + ")");
+        }
         return new CocoDataset(images, annotations, categories);
     }
 
@@ -85,17 +76,6 @@ final class DatasetJsonReader extends JsonByteScanner {
         field = null;
     }
 
-    /** The field name just read, matched against {@code names}: its index, or -1. */
-    private int key(boolean escaped, byte[][] names) {
-        if (escaped) {
-            String s = tokenString();
-            for (int i = 0; i < names.length; i++) if (s.equals(new String(names[i], java.nio.charset.StandardCharsets.US_ASCII))) return i;
-            return -1;
-        }
-        for (int i = 0; i < names.length; i++) if (matches(names[i])) return i;
-        return -1;
-    }
-
     private CocoDataset.Image image() {
         long id = 0;
         boolean hasId = false;
@@ -108,10 +88,10 @@ final class DatasetJsonReader extends JsonByteScanner {
                 if (key < 0) {
                     skipField();
                 } else if (key == 3) {
-                    field = ".file_name";
+                    field = IMAGE_FIELDS.paths[key];
                     fileName = stringValue();
                 } else {
-                    field = key == 0 ? ".id" : key == 1 ? ".width" : ".height";
+                    field = IMAGE_FIELDS.paths[key];
                     double v = number();
                     switch (key) {
                         case 0 -> {
@@ -142,22 +122,16 @@ final class DatasetJsonReader extends JsonByteScanner {
                 if (key < 0) {
                     skipField();
                 } else if (key == 3) {
-                    field = ".bbox";
+                    field = ANNOTATION_FIELDS.paths[key];
                     b = bbox();
                 } else {
                     // one call of number() for every numeric field: the JIT inlines it once
-                    field = ANNOTATION_PATHS[key];
+                    field = ANNOTATION_FIELDS.paths[key];
+                    // iscrowd and ignore (5, 6): true, false or a number (not 0: true), as pycocotools reads them
+                    boolean flag = key >= 5;
                     int c = peek();
-                    double v;
-                    if (key >= 5 && (c == 't' || c == 'f')) {
-                        v = booleanWord() ? 1 : 0;
-                    } else {
-                        // iscrowd and ignore: true, false or a number (not 0: true), as pycocotools reads them
-                        if (key >= 5 && c != '-' && (c < '0' || c > '9') && c != '"' && c != 'N' && c != 'I') {
-                            throw unexpected("expected true, false or a number", c);
-                        }
-                        v = number();
-                    }
+                    double v = flag && (c == 't' || c == 'f') ? (booleanWord() ? 1 : 0)
+                            : number(flag ? "expected true, false or a number" : "expected a number");
                     switch (key) {
                         case 0 -> {
                             id = idOf(v);
@@ -210,11 +184,11 @@ final class DatasetJsonReader extends JsonByteScanner {
                 if (key < 0) {
                     skipField();
                 } else if (key == 0) {
-                    field = ".id";
+                    field = CATEGORY_FIELDS.paths[key];
                     id = idOf(number());
                     hasId = true;
                 } else {
-                    field = ".name";
+                    field = CATEGORY_FIELDS.paths[key];
                     name = stringValue();
                 }
                 field = null;

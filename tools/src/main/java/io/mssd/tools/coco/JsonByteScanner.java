@@ -58,8 +58,31 @@ abstract class JsonByteScanner {
         return escaped;
     }
 
+    /** The field names a reader looks for: as bytes to compare with, and as the path suffixes of errors. */
+    static final class Fields {
+        final String[] names, paths;
+        private final byte[][] bytes;
+
+        Fields(String... names) {
+            this.names = names;
+            paths = new String[names.length];
+            bytes = new byte[names.length][];
+            for (int i = 0; i < names.length; i++) {
+                paths[i] = "." + names[i];
+                bytes[i] = names[i].getBytes(StandardCharsets.US_ASCII);
+            }
+        }
+    }
+
+    /** The field name just read ({@link #fieldName}, escaped or not) as an index into {@code fields}, or -1. */
+    int key(boolean escaped, Fields fields) {
+        if (escaped) return java.util.Arrays.asList(fields.names).indexOf(tokenString()); // rare: compare decoded
+        for (int i = 0; i < fields.bytes.length; i++) if (matches(fields.bytes[i])) return i;
+        return -1;
+    }
+
     /** Whether the last string read (unescaped, in {@code token}) is {@code name}. */
-    boolean matches(byte[] name) {
+    private boolean matches(byte[] name) {
         if (tokenLength != name.length) return false;
         for (int i = 0; i < name.length; i++) if (token[i] != name[i]) return false;
         return true;
@@ -96,6 +119,11 @@ abstract class JsonByteScanner {
 
     /** A finite JSON number; strings, NaN and Infinity get their own messages. */
     double number() {
+        return number("expected a number");
+    }
+
+    /** {@link #number()}, with what to call the expected value when something else stands there. */
+    double number(String expected) {
         int c = peek();
         if (c == '"') {
             string();
@@ -108,7 +136,7 @@ abstract class JsonByteScanner {
             }
             throw error(path(), "malformed JSON: unexpected '" + word + "'");
         }
-        if (c != '-' && (c < '0' || c > '9')) throw unexpected("expected a number", c);
+        if (c != '-' && (c < '0' || c > '9')) throw unexpected(expected, c);
         return parseNumber();
     }
 
@@ -209,31 +237,38 @@ abstract class JsonByteScanner {
             if (c == '\\') {
                 escaped = true;
                 int e = next();
-                switch (e) {
-                    case '"', '\\', '/' -> c = e;
-                    case 'b' -> c = '\b';
-                    case 'f' -> c = '\f';
-                    case 'n' -> c = '\n';
-                    case 'r' -> c = '\r';
-                    case 't' -> c = '\t';
-                    case 'u' -> {
-                        byte[] utf8 = String.valueOf(unicodeEscape()).getBytes(StandardCharsets.UTF_8);
-                        for (byte x : utf8) if (tokenLength < MAX_TOKEN) token[tokenLength++] = x;
-                        continue;
-                    }
-                    case -1 -> throw truncated();
-                    default -> throw error(path(), "malformed JSON: bad escape \\" + (char) e + " in a string");
+                if (e == 'u') {
+                    byte[] utf8 = String.valueOf(unicodeEscape(pos)).getBytes(StandardCharsets.UTF_8);
+                    pos += 4;
+                    for (byte x : utf8) if (tokenLength < MAX_TOKEN) token[tokenLength++] = x;
+                    continue;
                 }
+                if (e == -1) throw truncated();
+                c = simpleEscape(e);
+                if (c < 0) throw error(path(), "malformed JSON: bad escape \\" + (char) e + " in a string");
             }
             if (tokenLength < MAX_TOKEN) token[tokenLength++] = (byte) c;
         }
     }
 
-    /** The four hex digits after \\u, as a char. */
-    private char unicodeEscape() {
+    /** The character a one-letter escape (after the backslash) stands for, or -1 if there is none. */
+    private static int simpleEscape(int e) {
+        return switch (e) {
+            case '"', '\\', '/' -> e;
+            case 'b' -> '\b';
+            case 'f' -> '\f';
+            case 'n' -> '\n';
+            case 'r' -> '\r';
+            case 't' -> '\t';
+            default -> -1;
+        };
+    }
+
+    /** The four hex digits at buf[at..at+4) (after a \\u), as a char. */
+    private char unicodeEscape(int at) {
         int u = 0;
-        for (int i = 0; i < 4; i++) {
-            int h = Character.digit(next(), 16);
+        for (int i = at; i < at + 4; i++) {
+            int h = i < end ? Character.digit(buf[i] & 0xff, 16) : -1;
             if (h < 0) throw error(path(), "malformed JSON: bad \\u escape in a string");
             u = u * 16 + h;
         }
@@ -255,21 +290,12 @@ abstract class JsonByteScanner {
         for (int i = start; i < stop; i++) {
             if (buf[i] != '\\') continue;
             s.append(new String(buf, run, i - run, StandardCharsets.UTF_8));
-            int e = buf[++i];
-            switch (e) {
-                case 'b' -> s.append('\b');
-                case 'f' -> s.append('\f');
-                case 'n' -> s.append('\n');
-                case 'r' -> s.append('\r');
-                case 't' -> s.append('\t');
-                case 'u' -> {
-                    int save = pos;
-                    pos = i + 1;
-                    s.append(unicodeEscape()); // checked by string() already
-                    pos = save;
-                    i += 4;
-                }
-                default -> s.append((char) e); // " \ /
+            int e = buf[++i]; // string() checked every escape already
+            if (e == 'u') {
+                s.append(unicodeEscape(i + 1));
+                i += 4;
+            } else {
+                s.append((char) simpleEscape(e));
             }
             run = i + 1;
         }
@@ -388,11 +414,11 @@ abstract class JsonByteScanner {
     }
 
     void skipWhitespace() {
-        while (pos < end) {
-            byte c = buf[pos];
-            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
-            pos++;
-        }
+        while (pos < end && isWhitespace(buf[pos])) pos++;
+    }
+
+    static boolean isWhitespace(byte c) {
+        return c == ' ' || c == '\n' || c == '\r' || c == '\t';
     }
 
     int peek() {
@@ -407,7 +433,4 @@ abstract class JsonByteScanner {
         return pos < end ? buf[pos++] & 0xff : -1;
     }
 
-    static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
-    }
 }

@@ -16,8 +16,8 @@ import java.util.List;
  * by the gzip limit of {@link CocoJson}) while it is parsed, and the results.
  */
 final class ResultsJsonReader extends JsonByteScanner {
-    private static final byte[] IMAGE_ID = ascii("image_id"), CATEGORY_ID = ascii("category_id"), BBOX = ascii("bbox"),
-            SCORE = ascii("score");
+    /** The fields read from a result, in the order of the code below. */
+    private static final Fields FIELDS = new Fields("image_id", "category_id", "bbox", "score");
 
     private ResultsJsonReader(byte[] data, int from, int to, String file) {
         super(data, from, to, file);
@@ -85,10 +85,6 @@ final class ResultsJsonReader extends JsonByteScanner {
         return -1;
     }
 
-    private static boolean isWhitespace(byte c) {
-        return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-    }
-
     /**
      * One part: from its first element (or the array's opening bracket) to the first element boundary
      * at or past {@code stop} (or the end of the array); null on any error (the caller re-reads in one pass).
@@ -146,22 +142,22 @@ final class ResultsJsonReader extends JsonByteScanner {
         if (!openList('{', '}', "expected a result object {image_id, category_id, bbox, score}")) {
             while (true) {
                 field = null;
-                int key = key(fieldName());
-                if (key == 0) {
+                int key = key(fieldName(), FIELDS);
+                if (key < 0) {
                     skipField();
-                } else if (key == 3) {
-                    field = ".bbox";
+                } else if (key == 2) {
+                    field = FIELDS.paths[key];
                     b = bbox();
                 } else {
                     // one call of number() for the three numeric fields: the JIT inlines it once, not three times
-                    field = key == 1 ? ".image_id" : key == 2 ? ".category_id" : ".score";
+                    field = FIELDS.paths[key];
                     double v = number();
                     switch (key) {
-                        case 1 -> {
+                        case 0 -> {
                             img = idOf(v);
                             hasImg = true;
                         }
-                        case 2 -> {
+                        case 1 -> {
                             cat = idOf(v);
                             hasCat = true;
                         }
@@ -175,28 +171,10 @@ final class ResultsJsonReader extends JsonByteScanner {
                 if (endOfList('}', "in a result object")) break;
             }
         }
-        if (!hasImg) throw error("[" + index + "].image_id", "missing field");
-        if (!hasCat) throw error("[" + index + "].category_id", "missing field");
-        if (b == null) throw error("[" + index + "].bbox", "missing field (only bbox results are supported)");
-        if (!hasScore) throw error("[" + index + "].score", "missing field");
+        if (!hasImg) throw error(path() + ".image_id", "missing field");
+        if (!hasCat) throw error(path() + ".category_id", "missing field");
+        if (b == null) throw error(path() + ".bbox", "missing field (only bbox results are supported)");
+        if (!hasScore) throw error(path() + ".score", "missing field");
         return new CocoDetection(img, cat, b[0], b[1], b[2], b[3], score);
-    }
-
-    /** The field name just read: 1..4 for the fields we read, 0 for any other. */
-    private int key(boolean escaped) {
-        if (escaped) { // rare: compare the decoded name
-            return switch (tokenString()) {
-                case "image_id" -> 1;
-                case "category_id" -> 2;
-                case "bbox" -> 3;
-                case "score" -> 4;
-                default -> 0;
-            };
-        }
-        if (matches(IMAGE_ID)) return 1;
-        if (matches(CATEGORY_ID)) return 2;
-        if (matches(BBOX)) return 3;
-        if (matches(SCORE)) return 4;
-        return 0;
     }
 }
