@@ -29,12 +29,12 @@ public final class Main {
             OptionalInt code = VectorModuleLauncher.relaunchIfNeeded(Main.class, args);
             if (code.isPresent()) System.exit(code.getAsInt());
         }
-        if (args.length > 0 && SHORT_RUNS.contains(args[0]) && System.getProperty("mssd.relaunched") == null
-                && !chosen("TieredStopAtLevel", "TieredCompilation", "-Xint", "-Xcomp")) {
-            List<String> options = collectorChosen() ? List.of("-XX:TieredStopAtLevel=1")
-                    : List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC");
-            OptionalInt code = VectorModuleLauncher.relaunch(Main.class, args, options);
-            if (code.isPresent()) System.exit(code.getAsInt());
+        if (args.length > 0 && SHORT_RUNS.contains(args[0]) && System.getProperty("mssd.relaunched") == null) {
+            List<String> options = shortRunOptions();
+            if (!options.isEmpty()) {
+                OptionalInt code = VectorModuleLauncher.relaunch(Main.class, args, options);
+                if (code.isPresent()) System.exit(code.getAsInt());
+            }
         }
         int code;
         try {
@@ -49,19 +49,15 @@ public final class Main {
         System.exit(code);
     }
 
-    /** Whether the JVM was started with an option containing one of these words. */
-    private static boolean chosen(String... words) {
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            for (String w : words) if (a.contains(w)) return true;
+    /** The options a short run adds to this JVM's: none when the user chose the compilation mode, no collector when they chose one. */
+    private static List<String> shortRunOptions() {
+        boolean jitChosen = false, collectorChosen = false;
+        for (String o : ManagementFactory.getRuntimeMXBean().getInputArguments()) { // one pass, no lambdas: start-up path
+            jitChosen |= o.contains("TieredStopAtLevel") || o.contains("TieredCompilation") || o.startsWith("-Xint")
+                    || o.startsWith("-Xcomp");
+            collectorChosen |= o.startsWith("-XX:+Use") && o.endsWith("GC");
         }
-        return false;
-    }
-
-    /** Whether the JVM was started with -XX:+Use...GC. */
-    private static boolean collectorChosen() {
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("-XX:+Use") && a.endsWith("GC")) return true;
-        }
-        return false;
+        if (jitChosen) return List.of();
+        return collectorChosen ? List.of("-XX:TieredStopAtLevel=1") : List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC");
     }
 }
