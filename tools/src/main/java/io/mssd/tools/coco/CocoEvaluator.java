@@ -462,7 +462,7 @@ public final class CocoEvaluator {
                 int[] inds = kept[m];
                 int nd = inds.length;
                 for (int t = 0; t < T; t++) {
-                    int nTp = truePositives(outcome, t * total, inds, nd == total, tpAt, fpBefore);
+                    int nTp = truePositives(outcome, t * total, inds, tpAt, fpBefore);
                     res.recall[res.rIndex(t, k, a, m)] = nd > 0 ? (double) nTp / npig : 0;
                     precisionEnvelope(fpBefore, nTp, tpPr);
                     // i: the true positive whose rc the search stands on; -1 before the first, where rc is 0
@@ -512,21 +512,10 @@ public final class CocoEvaluator {
 
     /**
      * The true positives among outcome[row + inds[x]] in x order: their positions x in tpAt and the
-     * false positives before each in fpBefore; returns how many. {@code all}: inds is 0, 1, 2, ... (every
-     * detection kept), read in place.
+     * false positives before each in fpBefore; returns how many.
      */
-    private static int truePositives(byte[] outcome, int row, int[] inds, boolean all, int[] tpAt, int[] fpBefore) {
+    private static int truePositives(byte[] outcome, int row, int[] inds, int[] tpAt, int[] fpBefore) {
         int fp = 0, n = 0;
-        if (all) {
-            for (int x = 0, end = inds.length; x < end; x++) {
-                int o = outcome[row + x];
-                tpAt[n] = x;
-                fpBefore[n] = fp;
-                n += o & 1;
-                fp += 1 - ((o + 1) >> 1);
-            }
-            return n;
-        }
         for (int x = 0; x < inds.length; x++) { // branch-free: every slot written, kept when a true positive
             int o = outcome[row + inds[x]];
             tpAt[n] = x;
