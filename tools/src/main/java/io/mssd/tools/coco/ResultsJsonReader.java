@@ -133,7 +133,91 @@ final class ResultsJsonReader extends JsonByteScanner {
         return out;
     }
 
+    /** A result: in the usual field order by {@link #inOrder()}, else (or on any surprise) field by field. */
     private CocoDetection detection() {
+        int start = pos;
+        CocoDetection d = inOrder();
+        if (d != null) return d;
+        pos = start;
+        return anyOrder();
+    }
+
+    private static final byte[] IMAGE_ID = token("\"image_id\""), CATEGORY_ID = token("\"category_id\""),
+            BBOX = token("\"bbox\""), SCORE = token("\"score\"");
+
+    private static byte[] token(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * A result written as every writer we know writes them, {"image_id", "category_id", "bbox", "score"} in
+     * that order and nothing else (whitespace anywhere JSON allows it), or null to read it again field by
+     * field: names matched in place, no field lookup per name. Half the parse time of a results file at C1.
+     * Values go through the same checks as in {@link #anyOrder()}, with the same paths in errors.
+     */
+    private CocoDetection inOrder() {
+        field = null;
+        if (!at('{') || !name(IMAGE_ID) || !numberNext()) return null;
+        field = FIELDS.paths[0];
+        long img = idOf(parseNumber());
+        if (!at(',') || !name(CATEGORY_ID) || !numberNext()) return null;
+        field = FIELDS.paths[1];
+        long cat = idOf(parseNumber());
+        if (!at(',') || !name(BBOX) || !at('[')) return null;
+        field = FIELDS.paths[2];
+        double x, y, w, h;
+        element = 0;
+        if (!numberNext()) return null;
+        x = parseNumber();
+        element = 1;
+        if (!at(',') || !numberNext()) return null;
+        y = parseNumber();
+        element = 2;
+        if (!at(',') || !numberNext()) return null;
+        w = parseNumber();
+        element = 3;
+        if (!at(',') || !numberNext()) return null;
+        h = parseNumber();
+        element = -1;
+        if (!at(']')) return null;
+        if (w < 0) throw error(path() + "[2]", "negative width " + w);
+        if (h < 0) throw error(path() + "[3]", "negative height " + h);
+        if (!at(',') || !name(SCORE) || !numberNext()) return null;
+        field = FIELDS.paths[3];
+        double score = parseNumber();
+        field = null;
+        if (!at('}')) return null;
+        return new CocoDetection(img, cat, x, y, w, h, score);
+    }
+
+    /** Past whitespace, the byte c (consumed: true), or not (false). */
+    private boolean at(int c) {
+        skipWhitespace();
+        if (pos >= end || buf[pos] != c) return false;
+        pos++;
+        return true;
+    }
+
+    /** Past whitespace, the quoted name and its colon (consumed: true), or not (false). */
+    private boolean name(byte[] quoted) {
+        skipWhitespace();
+        int n = quoted.length;
+        if (pos + n > end) return false;
+        for (int i = 0; i < n; i++) if (buf[pos + i] != quoted[i]) return false;
+        pos += n;
+        return at(':');
+    }
+
+    /** Past whitespace, whether a number starts here: a digit, or '-' and a digit (not "-Infinity": number() names that). */
+    private boolean numberNext() {
+        skipWhitespace();
+        if (pos >= end) return false;
+        int c = buf[pos];
+        if (c == '-' && pos + 1 < end) c = buf[pos + 1];
+        return c >= '0' && c <= '9';
+    }
+
+    private CocoDetection anyOrder() {
         field = null;
         long img = 0, cat = 0;
         boolean hasImg = false, hasCat = false, hasScore = false;

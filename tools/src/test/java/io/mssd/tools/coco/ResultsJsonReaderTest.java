@@ -112,6 +112,49 @@ class ResultsJsonReaderTest {
     }
 
     @Test
+    void resultsInTheUsualOrderReadAsFieldByField() throws IOException {
+        // the in-order fast path against the field-by-field reader: compact, Python's json.dumps spacing
+        // (", " and ": "), pretty-printed, and the same results with their fields in another order
+        SplittableRandom rnd = new SplittableRandom(11);
+        StringBuilder compact = new StringBuilder("["), spaced = new StringBuilder("["), pretty = new StringBuilder("["),
+                shuffled = new StringBuilder("[");
+        for (int i = 0; i < 3000; i++) {
+            String img = Integer.toString(rnd.nextInt(100_000)), cat = Integer.toString(1 + rnd.nextInt(90));
+            String[] b = {Double.toString(rnd.nextDouble() * 600), String.format(Locale.ROOT, "%.2f", rnd.nextDouble() * 400),
+                    Integer.toString(rnd.nextInt(300)), String.format(Locale.ROOT, "%.6e", rnd.nextDouble() * 50)};
+            String score = Double.toString(rnd.nextDouble());
+            String sep = i > 0 ? "," : "";
+            compact.append(sep).append("{\"image_id\":").append(img).append(",\"category_id\":").append(cat).append(",\"bbox\":[")
+                    .append(String.join(",", b)).append("],\"score\":").append(score).append('}');
+            spaced.append(i > 0 ? ", " : "").append("{\"image_id\": ").append(img).append(", \"category_id\": ").append(cat)
+                    .append(", \"bbox\": [").append(String.join(", ", b)).append("], \"score\": ").append(score).append('}');
+            pretty.append(sep).append("\n  {\n    \"image_id\" : ").append(img).append(" ,\n\t\"category_id\":").append(cat)
+                    .append(",\r\n    \"bbox\": [\n ").append(String.join(" ,\n ", b)).append("\n ] ,\"score\":").append(score).append("\n}");
+            shuffled.append(sep).append("{\"score\":").append(score).append(",\"bbox\":[").append(String.join(",", b))
+                    .append("],\"category_id\":").append(cat).append(",\"image_id\":").append(img).append('}');
+        }
+        List<CocoDetection> expected = read(shuffled.append(']').toString());
+        assertEquals(3000, expected.size());
+        assertEquals(expected, read(compact.append(']').toString()));
+        assertEquals(expected, read(spaced.append(']').toString()));
+        assertEquals(expected, read(pretty.append("\n]").toString()));
+    }
+
+    @Test
+    void aBadValueGetsTheSameErrorWhateverTheFieldOrder() {
+        // the in-order reader checks values itself: its errors must be the field-by-field reader's
+        String[][] values = {{"1.5", "3", "0,0,5,5", "0.5"}, {"1", "x", "0,0,5,5", "0.5"}, {"1", "3", "0,0,-5,5", "0.5"},
+                {"1", "3", "0,0,5,-0.1", "0.5"}, {"1", "3", "0,1.,5,5", "0.5"}, {"1", "3", "0,0,5,5", "1e999"},
+                {"1", "3", "0,0,5,5", "-"}, {"1", "3", "0,0,5,5", "-Infinity"}, {"1", "-", "0,0,5,5", "1"}, {"1", "3", "0,0,5,5", "\"0.5\""}, {"2.5e400", "3", "0,0,5,5", "0.5"},
+                {"1", "3", "0,0,5,5,5", "0.5"}, {"1", "3", "0,0,5", "0.5"}, {"1", "3", "0, 0, 5, 5 ", "NaN"}};
+        for (String[] v : values) {
+            String inOrder = "[{\"image_id\":" + v[0] + ",\"category_id\":" + v[1] + ",\"bbox\":[" + v[2] + "],\"score\":" + v[3] + "}]";
+            String reversed = "[{\"score\":" + v[3] + ",\"bbox\":[" + v[2] + "],\"category_id\":" + v[1] + ",\"image_id\":" + v[0] + "}]";
+            assertEquals(error(reversed), error(inOrder), inOrder);
+        }
+    }
+
+    @Test
     void badInputsNameThePathAndTheProblem() {
         String ok = "{\"image_id\":1,\"category_id\":3,\"bbox\":[0,0,5,5],\"score\":0.5}";
         String[][] cases = {
