@@ -6,7 +6,6 @@ import io.mssd.tools.coco.CocoDetection;
 import io.mssd.tools.coco.CocoEvalParams;
 import io.mssd.tools.coco.CocoEvalResult;
 import io.mssd.tools.coco.CocoEvaluator;
-import io.mssd.tools.coco.CocoJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -61,22 +60,10 @@ public final class ScoreCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
         long startUpMillis = timing ? ManagementFactory.getRuntimeMXBean().getUptime() : 0;
-        // the two files parse in parallel
-        java.util.concurrent.CompletableFuture<List<CocoDetection>> dtLoad = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return CocoJson.readResults(dtFile);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        CocoDataset gt = CocoJson.readDataset(gtFile);
-        List<CocoDetection> dt;
-        try {
-            dt = dtLoad.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw e;
-        }
+        // the two files are read side by side, usually since before picocli parsed this command line (see Main)
+        ScoreInputs inputs = ScoreInputs.of(gtFile, dtFile);
+        CocoDataset gt = inputs.dataset();
+        List<CocoDetection> dt = inputs.results();
         long t1 = System.nanoTime();
         CocoEvalParams p = new CocoEvalParams();
         p.useCats = !noCats;
