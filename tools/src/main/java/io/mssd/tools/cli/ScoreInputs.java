@@ -23,6 +23,8 @@ final class ScoreInputs {
     private static volatile ScoreInputs early;
 
     private final Path gtFile, dtFile;
+    /** System.nanoTime() when the reads began. */
+    final long startedNanos = System.nanoTime();
     private final CompletableFuture<CocoDataset> dataset;
     private final CompletableFuture<List<CocoDetection>> results;
 
