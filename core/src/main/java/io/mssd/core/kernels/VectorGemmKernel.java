@@ -72,13 +72,14 @@ public final class VectorGemmKernel implements GemmKernel {
                 }
                 for (int ic = r0; ic < r1; ic += MC) {
                     int iEnd = Math.min(r1, ic + MC);
-                    for (int i = ic; i < iEnd; i++) System.arraycopy(a, aOff + i * k + pc, rowsA, (i - ic) * kc, kc);
+                    // rows KC apart whatever kc is: the 6x2 tile then reads A at constant offsets from one index
+                    for (int i = ic; i < iEnd; i++) System.arraycopy(a, aOff + i * k + pc, rowsA, (i - ic) * KC, kc);
                     for (int s = 0; s < strips; s++) {
-                        rows(ic, iEnd, jc + s * 2 * L, 2, kc, rowsA, 0, kc, panel, s * kc * 2 * L, 2 * L, n, c, cOff,
+                        rows(ic, iEnd, jc + s * 2 * L, 2, kc, rowsA, 0, KC, panel, s * kc * 2 * L, 2 * L, n, c, cOff,
                                 bias, biasOff, act, first, last);
                     }
                     if (stripEnd < jEnd) { // one single-vector strip left, read in place
-                        rows(ic, iEnd, stripEnd, 1, kc, rowsA, 0, kc, b, bOff + pc * n + stripEnd, n, n, c, cOff,
+                        rows(ic, iEnd, stripEnd, 1, kc, rowsA, 0, KC, b, bOff + pc * n + stripEnd, n, n, c, cOff,
                                 bias, biasOff, act, first, last);
                     }
                 }
@@ -159,9 +160,20 @@ public final class VectorGemmKernel implements GemmKernel {
     // A is read through one index per row: JDK 25's C2 runs this form 2x faster than a single
     // index over rows interleaved by 6 (JDK 17 runs both alike).
 
-    private static void tile6x2(int i, int j, int kc, float[] a, int aRow, int lda, float[] b, int bStart, int ldb,
+    /**
+     * JDK 17's C2 spends a dozen integer instructions a step of the 6x2 tile on addresses when the
+     * strides of A and B are arguments, and none when they are constants (rows of A KC apart, strips of
+     * B 2L wide: what block() passes): 512x361x512 65 -> 81 GFLOP/s, 1024x100x1024 61 -> 76 (AVX2).
+     * JDK 25's C2, given the constants, hoists the six broadcasts of a step together and spills three
+     * accumulators on AVX2's 16 registers (73 -> 37), so there the strides stay arguments. Only 17 and
+     * 25 were measured; other versions keep the arguments, as before.
+     */
+    private static final boolean CONSTANT_TILE_STRIDES = Runtime.version().feature() <= 17;
+
+    private static void tile6x2(int i, int j, int kc, float[] a, int aRow, int ldaArg, float[] b, int bStart, int ldbArg,
                                 int n, float[] c, int cOff, float[] bias, int biasOff, Activation act, boolean first,
                                 boolean last) {
+        final int lda = CONSTANT_TILE_STRIDES ? KC : ldaArg, ldb = CONSTANT_TILE_STRIDES ? 2 * L : ldbArg;
         int c0 = cOff + i * n + j, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n, c4 = c3 + n, c5 = c4 + n;
         FloatVector v00, v01, v10, v11, v20, v21, v30, v31, v40, v41, v50, v51;
         if (first) {
