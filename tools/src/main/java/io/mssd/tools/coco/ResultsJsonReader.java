@@ -139,6 +139,7 @@ final class ResultsJsonReader extends JsonByteScanner {
         CocoDetection d = inOrder();
         if (d != null) return d;
         pos = start;
+        element = -1; // inOrder() may have stopped inside the bbox
         return anyOrder();
     }
 
