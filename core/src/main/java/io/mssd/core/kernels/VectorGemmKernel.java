@@ -37,6 +37,8 @@ public final class VectorGemmKernel implements GemmKernel {
     /** Per-thread packing buffers (grown on first use, then reused: no allocation per call). */
     private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[KC * NC]);
     private static final ThreadLocal<float[]> PACK_A = ThreadLocal.withInitial(() -> new float[MC * KC]);
+    /** The last 2-vector strip of a block that does not end on one, by rows (see block()). */
+    private static final ThreadLocal<float[]> PACK_C = ThreadLocal.withInitial(() -> new float[0]);
 
     private static float[] pack(int size) {
         float[] buf = PACK.get();
@@ -54,22 +56,26 @@ public final class VectorGemmKernel implements GemmKernel {
             narrow(r0, r1, j0, j1, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act);
             return;
         }
-        int vecEnd = j0 + (j1 - j0) / L * L;
-        float[] panel = pack(KC * NC), rowsA = PACK_A.get();
+        // A block at least two vectors wide that does not end on a strip gets one more 2-vector strip ending
+        // at j1, computed into a scratch tile (it overlaps the last regular strip, whose columns it recomputes
+        // in the same order, to the same values) and copied over the columns the regular strips leave: the
+        // 5x5 and 19x19 maps' last columns then run in the 6x2 tile, not in single-vector ones.
+        int width = j1 - j0;
+        boolean lastStrip = width >= 2 * L && width % (2 * L) != 0;
+        int vecEnd = lastStrip ? j0 + width / (2 * L) * (2 * L) : j0 + width / L * L;
+        float[] panel = pack(KC * (NC + 2 * L)), rowsA = PACK_A.get(), tail = lastStrip ? tailTile((r1 - r0) * 2 * L) : null;
         for (int jc = j0; jc < vecEnd; jc += NC) {
             int jEnd = Math.min(vecEnd, jc + NC);
             int strips = (jEnd - jc) / (2 * L), stripEnd = jc + strips * 2 * L;
+            boolean withTail = lastStrip && jEnd == vecEnd;
             for (int pc = 0; pc < k; pc += KC) {
                 int pEnd = Math.min(k, pc + KC), kc = pEnd - pc;
                 boolean first = pc == 0, last = pEnd == k;
                 // copy B[pc..pEnd, jc..stripEnd) strip by strip: rows of B lie n floats apart (often a
                 // power of two, which would make them fight over the same L1 sets), a strip's are 2L
-                for (int s = 0, q = 0; s < strips; s++) {
-                    for (int p = pc, src = bOff + pc * n + jc + s * 2 * L; p < pEnd; p++, q += 2 * L, src += n) {
-                        FloatVector.fromArray(S, b, src).intoArray(panel, q);
-                        FloatVector.fromArray(S, b, src + L).intoArray(panel, q + L);
-                    }
-                }
+                int q = 0;
+                for (int s = 0; s < strips; s++) q = packStrip(b, bOff + pc * n + jc + s * 2 * L, n, kc, panel, q);
+                if (withTail) packStrip(b, bOff + pc * n + j1 - 2 * L, n, kc, panel, q);
                 for (int ic = r0; ic < r1; ic += MC) {
                     int iEnd = Math.min(r1, ic + MC);
                     // rows KC apart whatever kc is: the 6x2 tile then reads A at constant offsets from one index
@@ -78,6 +84,10 @@ public final class VectorGemmKernel implements GemmKernel {
                         rows(ic, iEnd, jc + s * 2 * L, 2, kc, rowsA, 0, KC, panel, s * kc * 2 * L, 2 * L, n, c, cOff,
                                 bias, biasOff, act, first, last);
                     }
+                    if (withTail) { // into the scratch tile: row i at (i - r0) * 2L
+                        rows(ic, iEnd, 0, 2, kc, rowsA, 0, KC, panel, strips * kc * 2 * L, 2 * L, 2 * L, tail,
+                                -r0 * 2 * L, bias, biasOff, act, first, last);
+                    }
                     if (stripEnd < jEnd) { // one single-vector strip left, read in place
                         rows(ic, iEnd, stripEnd, 1, kc, rowsA, 0, KC, b, bOff + pc * n + stripEnd, n, n, c, cOff,
                                 bias, biasOff, act, first, last);
@@ -85,10 +95,34 @@ public final class VectorGemmKernel implements GemmKernel {
                 }
             }
         }
+        if (lastStrip) {
+            int from = vecEnd - (j1 - 2 * L); // the scratch tile's first column not computed by a regular strip
+            for (int i = r0; i < r1; i++) System.arraycopy(tail, (i - r0) * 2 * L + from, c, cOff + i * n + vecEnd, j1 - vecEnd);
+            return;
+        }
         if (vecEnd == j1) return;
-        // Ragged tail: one vector ending at j1, over the whole k in one pass. It recomputes a few
-        // finished columns of this block from scratch, in the same order, so they come out identical.
+        // Ragged tail (blocks under two vectors wide): one vector ending at j1, over the whole k in one pass.
+        // It recomputes a few finished columns of this block from scratch, in the same order, so they come
+        // out identical.
         rows(r0, r1, j1 - L, 1, k, a, aOff + r0 * k, k, b, bOff + j1 - L, n, n, c, cOff, bias, biasOff, act, true, true);
+    }
+
+    /** B[p][src..src+2L) for kc rows n apart, into panel[q..q + kc * 2L); returns the end. */
+    private static int packStrip(float[] b, int src, int n, int kc, float[] panel, int q) {
+        for (int p = 0; p < kc; p++, q += 2 * L, src += n) {
+            FloatVector.fromArray(S, b, src).intoArray(panel, q);
+            FloatVector.fromArray(S, b, src + L).intoArray(panel, q + L);
+        }
+        return q;
+    }
+
+    private static float[] tailTile(int size) {
+        float[] buf = PACK_C.get();
+        if (buf.length < size) {
+            buf = new float[size];
+            PACK_C.set(buf);
+        }
+        return buf;
     }
 
     /**
