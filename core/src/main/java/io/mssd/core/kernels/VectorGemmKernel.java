@@ -40,11 +40,12 @@ public final class VectorGemmKernel implements GemmKernel {
     /** The last 2-vector strip of a block that does not end on one, by rows (see block()). */
     private static final ThreadLocal<float[]> PACK_C = ThreadLocal.withInitial(() -> new float[0]);
 
-    private static float[] pack(int size) {
-        float[] buf = PACK.get();
+    /** This thread's buffer, grown to at least {@code size} floats. */
+    private static float[] buffer(ThreadLocal<float[]> local, int size) {
+        float[] buf = local.get();
         if (buf.length < size) {
             buf = new float[size];
-            PACK.set(buf);
+            local.set(buf);
         }
         return buf;
     }
@@ -63,7 +64,7 @@ public final class VectorGemmKernel implements GemmKernel {
         int width = j1 - j0;
         boolean lastStrip = width >= 2 * L && width % (2 * L) != 0;
         int vecEnd = lastStrip ? j0 + width / (2 * L) * (2 * L) : j0 + width / L * L;
-        float[] panel = pack(KC * (NC + 2 * L)), rowsA = PACK_A.get(), tail = lastStrip ? tailTile((r1 - r0) * 2 * L) : null;
+        float[] panel = buffer(PACK, KC * (NC + 2 * L)), rowsA = PACK_A.get(), tail = lastStrip ? buffer(PACK_C, (r1 - r0) * 2 * L) : null;
         for (int jc = j0; jc < vecEnd; jc += NC) {
             int jEnd = Math.min(vecEnd, jc + NC);
             int strips = (jEnd - jc) / (2 * L), stripEnd = jc + strips * 2 * L;
@@ -116,15 +117,6 @@ public final class VectorGemmKernel implements GemmKernel {
         return q;
     }
 
-    private static float[] tailTile(int size) {
-        float[] buf = PACK_C.get();
-        if (buf.length < size) {
-            buf = new float[size];
-            PACK_C.set(buf);
-        }
-        return buf;
-    }
-
     /**
      * Fewer columns than one vector (the 1x1 and 2x2 maps at the end of SSD): vectorise along k
      * instead, as dot products of rows of A with columns of B (copied to rows first).
@@ -132,7 +124,7 @@ public final class VectorGemmKernel implements GemmKernel {
     private static void narrow(int r0, int r1, int j0, int j1, int n, int k, float[] a, int aOff, float[] b, int bOff,
                                float[] c, int cOff, float[] bias, int biasOff, Activation act) {
         int cols = j1 - j0;
-        float[] bt = pack(cols * k);
+        float[] bt = buffer(PACK, cols * k);
         for (int p = 0; p < k; p++) {
             for (int j = 0; j < cols; j++) bt[j * k + p] = b[bOff + p * n + j0 + j];
         }
