@@ -166,7 +166,7 @@ public final class VectorGemmKernel implements GemmKernel {
         for (int t = 0; t < sixes; t++, i += MR) {
             int ai = aRow0 + (i - i0) * lda;
             if (vectors == 2) {
-                tile6x2(i, j, kc, a, ai, lda, b, bStart, ldb, n, c, cOff, bias, biasOff, act, first, last);
+                tile6x2(i, j, kc, a, ai, lda, b, bStart, n, c, cOff, bias, biasOff, act, first, last); // B packed: 2L apart
             } else {
                 tile6x1(i, j, kc, a, ai, lda, b, bStart, ldb, n, c, cOff, bias, biasOff, act, first, last);
             }
@@ -187,19 +187,21 @@ public final class VectorGemmKernel implements GemmKernel {
     // index over rows interleaved by 6 (JDK 17 runs both alike).
 
     /**
-     * JDK 17's C2 spends a dozen integer instructions a step of the 6x2 tile on addresses when the
-     * strides of A and B are arguments, and none when they are constants (rows of A KC apart, strips of
-     * B 2L wide: what block() passes): 512x361x512 65 -> 81 GFLOP/s, 1024x100x1024 61 -> 76 (AVX2).
-     * JDK 25's C2, given the constants, hoists the six broadcasts of a step together and spills three
-     * accumulators on AVX2's 16 registers (73 -> 37), so there the strides stay arguments. Only 17 and
-     * 25 were measured; other versions keep the arguments, as before.
+     * The 6x2 tile reads B from a packed strip, 2L wide: a constant stride, which saves C2 a range check
+     * and address arithmetic per step (JDK 25: 512x361x512 78 -> 87 GFLOP/s, AVX2). A's rows lie KC apart
+     * in the packed block, but whether the tile should know that depends on the JDK: JDK 17's C2 spends a
+     * dozen integer instructions a step on six row indexes when A's stride is an argument and none when it
+     * is the constant (with B's constant too: 512x361x512 65 -> 81-86 GFLOP/s; B's alone: 70-73), while
+     * JDK 25's C2, given A's constant, hoists the six broadcasts of a step together and spills three
+     * accumulators on AVX2's 16 registers (78 -> 38). Only 17 and 25 were measured; later versions than 17
+     * keep A's stride as an argument.
      */
-    private static final boolean CONSTANT_TILE_STRIDES = Runtime.version().feature() <= 17;
+    private static final boolean CONSTANT_A_STRIDE = Runtime.version().feature() <= 17;
 
-    private static void tile6x2(int i, int j, int kc, float[] a, int aRow, int ldaArg, float[] b, int bStart, int ldbArg,
+    private static void tile6x2(int i, int j, int kc, float[] a, int aRow, int ldaArg, float[] b, int bStart,
                                 int n, float[] c, int cOff, float[] bias, int biasOff, Activation act, boolean first,
                                 boolean last) {
-        final int lda = CONSTANT_TILE_STRIDES ? KC : ldaArg, ldb = CONSTANT_TILE_STRIDES ? 2 * L : ldbArg;
+        final int lda = CONSTANT_A_STRIDE ? KC : ldaArg, ldb = 2 * L;
         int c0 = cOff + i * n + j, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n, c4 = c3 + n, c5 = c4 + n;
         FloatVector v00, v01, v10, v11, v20, v21, v30, v31, v40, v41, v50, v51;
         if (first) {
