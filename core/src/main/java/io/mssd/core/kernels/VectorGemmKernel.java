@@ -64,7 +64,8 @@ public final class VectorGemmKernel implements GemmKernel {
         int width = j1 - j0;
         boolean lastStrip = width >= 2 * L && width % (2 * L) != 0;
         int vecEnd = lastStrip ? j0 + width / (2 * L) * (2 * L) : j0 + width / L * L;
-        float[] panel = buffer(PACK, KC * (NC + 2 * L)), rowsA = PACK_A.get(), tail = lastStrip ? buffer(PACK_C, (r1 - r0) * 2 * L) : null;
+        float[] panel = buffer(PACK, KC * (NC + 2 * L)), rowsA = PACK_A.get();
+        float[] tail = lastStrip ? buffer(PACK_C, (r1 - r0) * 2 * L) : null;
         for (int jc = j0; jc < vecEnd; jc += NC) {
             int jEnd = Math.min(vecEnd, jc + NC);
             int strips = (jEnd - jc) / (2 * L), stripEnd = jc + strips * 2 * L;
@@ -98,7 +99,9 @@ public final class VectorGemmKernel implements GemmKernel {
         }
         if (lastStrip) {
             int from = vecEnd - (j1 - 2 * L); // the scratch tile's first column not computed by a regular strip
-            for (int i = r0; i < r1; i++) System.arraycopy(tail, (i - r0) * 2 * L + from, c, cOff + i * n + vecEnd, j1 - vecEnd);
+            for (int i = r0; i < r1; i++) {
+                System.arraycopy(tail, (i - r0) * 2 * L + from, c, cOff + i * n + vecEnd, j1 - vecEnd);
+            }
             return;
         }
         if (vecEnd == j1) return;
