@@ -55,11 +55,20 @@ public final class Main {
     private static List<String> shortRunOptions() {
         boolean jitChosen = false, collectorChosen = false;
         for (String o : ManagementFactory.getRuntimeMXBean().getInputArguments()) { // one pass, no lambdas: start-up path
-            jitChosen |= o.contains("TieredStopAtLevel") || o.contains("TieredCompilation") || o.startsWith("-Xint")
-                    || o.startsWith("-Xcomp");
-            collectorChosen |= o.startsWith("-XX:+Use") && o.endsWith("GC");
+            jitChosen |= choosesCompilation(o);
+            collectorChosen |= choosesCollector(o);
         }
         if (jitChosen) return List.of();
         return collectorChosen ? List.of("-XX:TieredStopAtLevel=1") : List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC");
+    }
+
+    /** Whether a JVM option picks the compilation mode (then a short run keeps it). */
+    static boolean choosesCompilation(String o) {
+        return o.contains("TieredStopAtLevel") || o.contains("TieredCompilation") || o.startsWith("-Xint") || o.startsWith("-Xcomp");
+    }
+
+    /** Whether a JVM option picks the garbage collector. */
+    static boolean choosesCollector(String o) {
+        return o.startsWith("-XX:+Use") && o.endsWith("GC");
     }
 }

@@ -76,7 +76,7 @@ public final class ScoreCommand implements Callable<Integer> {
         if (timing) {
             // the options that decide this run's speed: mssd's own choice (see Main) or the user's
             String jvm = String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                    .filter(o -> o.contains("TieredStopAtLevel") || o.startsWith("-XX:+Use") && o.endsWith("GC")).toList());
+                    .filter(o -> Main.choosesCompilation(o) || Main.choosesCollector(o)).toList());
             // times since the JVM started: the reads began before the command line was parsed (ScoreInputs)
             System.err.printf(Locale.ROOT, "JVM %s: command line parsed at %.3f s, files read at %.3f s (begun at %.3f s;"
                     + " %d images, %d annotations, %d results), evaluate+accumulate %.3f s on %d threads, peak heap %.0f MiB%n",
