@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * GEMM on the JDK Vector API, blocked as in BLIS: for each panel of B (k-block x column panel,
  * packed into 2-vector strips that each fit L1), blocks of MC rows of A are copied row-contiguous
- * (they stay in L2) and a 6x2-vector register tile (12 accumulators) runs over each strip. Bias is
+ * (they stay in L2) and a 6x2-vector register tile (12 accumulators) runs along each group of 6 rows,
+ * strip after strip (the 6 rows of A stay in L1, and C is written in 6 streams). Bias is
  * the accumulators' start value and the activation is applied to each tile right after its final
  * store, while it is in L1. Every element is bias followed by one FMA per k in order, whatever the
  * blocking, so any split of C over rows, columns or threads gives the same bits.
@@ -82,9 +83,14 @@ public final class VectorGemmKernel implements GemmKernel {
                     int iEnd = Math.min(r1, ic + MC);
                     // rows KC apart whatever kc is: the 6x2 tile then reads A at constant offsets from one index
                     for (int i = ic; i < iEnd; i++) System.arraycopy(a, aOff + i * k + pc, rowsA, (i - ic) * KC, kc);
-                    for (int s = 0; s < strips; s++) {
-                        rows(ic, iEnd, jc + s * 2 * L, 2, kc, rowsA, 0, KC, panel, s * kc * 2 * L, 2 * L, n, c, cOff,
-                                bias, biasOff, act, first, last);
+                    // rows outer, strips inner: C is written a few rows at a time along the panel (streams the
+                    // prefetcher follows), not two vectors down every row of the block for each strip in turn
+                    for (int g0 = ic, g1; g0 < iEnd; g0 = g1) {
+                        g1 = rowGroupEnd(g0, iEnd);
+                        for (int s = 0; s < strips; s++) {
+                            rows(g0, g1, jc + s * 2 * L, 2, kc, rowsA, (g0 - ic) * KC, KC, panel, s * kc * 2 * L, 2 * L,
+                                    n, c, cOff, bias, biasOff, act, first, last);
+                        }
                     }
                     if (withTail) { // into the scratch tile: row i at (i - r0) * 2L
                         rows(ic, iEnd, 0, 2, kc, rowsA, 0, KC, panel, strips * kc * 2 * L, 2 * L, 2 * L, tail,
@@ -148,6 +154,15 @@ public final class VectorGemmKernel implements GemmKernel {
                 c[cOff + i * n + j0 + j] = act.apply(sum + (bias == null ? 0f : bias[biasOff + i]));
             }
         }
+    }
+
+    /**
+     * End of the rows from i that one call of {@link #rows} takes: a 6-row tile, or all that are left when
+     * fewer than 6 are, or 8 or 9 (the two 4-row tiles and single row rows() makes of them).
+     */
+    private static int rowGroupEnd(int i, int end) {
+        int left = end - i;
+        return left >= MR && left != 8 && left != 9 ? i + MR : end;
     }
 
     /**
