@@ -25,8 +25,44 @@ public final class ModelBenchmark {
             r.run();
             t[i] = System.nanoTime() - t0;
         }
-        Arrays.sort(t);
-        return (runs % 2 == 1 ? t[runs / 2] : (t[runs / 2 - 1] + t[runs / 2]) / 2.0) / 1e6;
+        return median(t) / 1e6;
+    }
+
+    /** Two computations timed in alternation: medians of each, and the median of their per-pair ratios. */
+    public record Paired(double firstMs, double secondMs, double pairRatio) {}
+
+    /**
+     * Times {@code first} and {@code second} alternately, {@code runs} times each after {@code warmup} of each:
+     * on a machine whose speed drifts (a shared VM), both see the same slow and fast minutes, so their ratio
+     * holds where two medians measured one after the other would not.
+     */
+    public static Paired paired(Runnable first, Runnable second, int warmup, int runs) {
+        for (int i = 0; i < warmup; i++) {
+            first.run();
+            second.run();
+        }
+        long[] a = new long[runs], b = new long[runs];
+        double[] ratio = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            first.run();
+            long t1 = System.nanoTime();
+            second.run();
+            long t2 = System.nanoTime();
+            a[i] = t1 - t0;
+            b[i] = t2 - t1;
+            ratio[i] = (double) a[i] / Math.max(1, b[i]);
+        }
+        Arrays.sort(ratio);
+        return new Paired(median(a) / 1e6, median(b) / 1e6,
+                runs % 2 == 1 ? ratio[runs / 2] : (ratio[runs / 2 - 1] + ratio[runs / 2]) / 2);
+    }
+
+    private static double median(long[] t) {
+        long[] s = t.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
     }
 
     public static double detectMs(Detector d, RgbImage img, int warmup, int runs) {

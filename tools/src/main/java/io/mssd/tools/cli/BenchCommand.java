@@ -80,10 +80,12 @@ public final class BenchCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--vs-opencv needs a caffe:DEPLOY.prototxt,WEIGHTS.caffemodel or onnx:FILE model");
                 }
                 try (io.mssd.tools.bench.OpenCvDnnPeer cv = peer) {
-                    double cvMs = ModelBenchmark.medianMs(cv::run, warmup, runs);
-                    System.out.printf(Locale.ROOT, "opencv dnn %s: %.2f ms/frame (median of %d, blobFromImage + forward)%n",
-                            org.bytedeco.opencv.global.opencv_core.CV_VERSION(), cvMs, runs);
-                    System.out.printf(Locale.ROOT, "ratio mssd/opencv: %.2f%n", ms / cvMs);
+                    ModelBenchmark.Paired p = ModelBenchmark.paired(() -> d.detect(img), cv::run, warmup, runs);
+                    System.out.printf(Locale.ROOT, "opencv dnn %s: %.2f ms/frame (median of %d, blobFromImage + forward,"
+                                    + " alternating with mssd: %.2f ms/frame)%n",
+                            org.bytedeco.opencv.global.opencv_core.CV_VERSION(), p.secondMs(), runs, p.firstMs());
+                    System.out.printf(Locale.ROOT, "ratio mssd/opencv: %.2f (median of the %d pairs' ratios; of the medians: %.2f)%n",
+                            p.pairRatio(), runs, p.firstMs() / p.secondMs());
                 }
             }
         }
