@@ -36,7 +36,12 @@ public final class TrackJson {
             m.put("in", c.totalIn());
             m.put("out", c.totalOut());
             Map<String, Object> by = new LinkedHashMap<>();
-            c.counts().forEach((label, n) -> by.put(label, Map.of("in", n.in(), "out", n.out())));
+            c.counts().forEach((label, n) -> {
+                Map<String, Object> inOut = new LinkedHashMap<>(); // not Map.of: its order changes from run to run
+                inOut.put("in", n.in());
+                inOut.put("out", n.out());
+                by.put(label, inOut);
+            });
             m.put("by_label", by);
             out.add(m);
         }
