@@ -19,13 +19,13 @@ public final class ModelBenchmark {
     /** Median of {@code runs} timed calls after {@code warmup} untimed ones, in milliseconds. */
     public static double medianMs(Runnable r, int warmup, int runs) {
         for (int i = 0; i < warmup; i++) r.run();
-        long[] t = new long[runs];
+        double[] ms = new double[runs];
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
             r.run();
-            t[i] = System.nanoTime() - t0;
+            ms[i] = (System.nanoTime() - t0) / 1e6;
         }
-        return median(t) / 1e6;
+        return median(ms);
     }
 
     /** Two computations timed in alternation: medians of each, and the median of their per-pair ratios. */
@@ -41,28 +41,25 @@ public final class ModelBenchmark {
             first.run();
             second.run();
         }
-        long[] a = new long[runs], b = new long[runs];
-        double[] ratio = new double[runs];
+        double[] a = new double[runs], b = new double[runs], ratio = new double[runs];
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
             first.run();
             long t1 = System.nanoTime();
             second.run();
             long t2 = System.nanoTime();
-            a[i] = t1 - t0;
-            b[i] = t2 - t1;
-            ratio[i] = (double) a[i] / Math.max(1, b[i]);
+            a[i] = (t1 - t0) / 1e6;
+            b[i] = (t2 - t1) / 1e6;
+            ratio[i] = a[i] / Math.max(1e-6, b[i]);
         }
-        Arrays.sort(ratio);
-        return new Paired(median(a) / 1e6, median(b) / 1e6,
-                runs % 2 == 1 ? ratio[runs / 2] : (ratio[runs / 2 - 1] + ratio[runs / 2]) / 2);
+        return new Paired(median(a), median(b), median(ratio));
     }
 
-    private static double median(long[] t) {
-        long[] s = t.clone();
+    private static double median(double[] values) {
+        double[] s = values.clone();
         Arrays.sort(s);
         int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 
     public static double detectMs(Detector d, RgbImage img, int warmup, int runs) {
