@@ -1,6 +1,7 @@
 package io.mssd.core.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -290,7 +291,11 @@ public final class VectorGemmKernel implements GemmKernel {
     private static void clamp(float[] c, int off, int n, int rows, int cols, Activation act) {
         FloatVector lo = FloatVector.broadcast(S, act.lo), hi = FloatVector.broadcast(S, act.hi);
         for (int r = 0; r < rows; r++) {
-            for (int i = off + r * n, e = i + cols; i < e; i += L) FloatVector.fromArray(S, c, i).max(lo).min(hi).intoArray(c, i);
+            for (int i = off + r * n, e = i + cols; i < e; i += L) {
+                FloatVector v = FloatVector.fromArray(S, c, i);
+                v = v.blend(lo, v.compare(VectorOperators.LE, lo)); // as max(lo).min(hi), in 4 instructions, not ~14
+                v.blend(hi, v.compare(VectorOperators.GE, hi)).intoArray(c, i);
+            }
         }
     }
 
