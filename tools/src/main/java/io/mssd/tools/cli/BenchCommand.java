@@ -48,10 +48,15 @@ public final class BenchCommand implements Callable<Integer> {
             + "each on one thread (as video and eval run by default), next to one image at a time on --threads.")
     Integer inFlight;
 
+    private static final String VS_OPENCV_MODELS = "--vs-opencv needs a caffe:DEPLOY.prototxt,WEIGHTS.caffemodel or onnx:FILE model";
+
     @Override
     public Integer call() throws Exception {
         if (inFlight != null && inFlight < 1) throw new IllegalArgumentException("--in-flight must be >= 1, got " + inFlight);
         if (runs < 1 || warmup < 0) throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
+        if (vsOpenCv && !model.model.startsWith("caffe:") && !model.model.startsWith("onnx:")) {
+            throw new IllegalArgumentException(VS_OPENCV_MODELS); // before minutes of timing, not after
+        }
         RgbImage img = image != null ? MatImages.read(image) : demoFrame(60);
         try (Detector d = model.load()) {
             System.out.printf(Locale.ROOT, "model %s (input %s), image %dx%d, %d threads, kernels: %s%n", d.model().name(),
@@ -77,7 +82,7 @@ public final class BenchCommand implements Callable<Integer> {
                 } else if (model.model.startsWith("onnx:")) {
                     peer = io.mssd.tools.bench.OpenCvDnnPeer.onnx(model.model.substring("onnx:".length()).strip(), img, w, h, d.threads());
                 } else {
-                    throw new IllegalArgumentException("--vs-opencv needs a caffe:DEPLOY.prototxt,WEIGHTS.caffemodel or onnx:FILE model");
+                    throw new IllegalArgumentException(VS_OPENCV_MODELS);
                 }
                 try (io.mssd.tools.bench.OpenCvDnnPeer cv = peer) {
                     ModelBenchmark.Paired p = ModelBenchmark.paired(() -> d.detect(img), cv::run, warmup, runs);

@@ -76,6 +76,16 @@ class CliTest {
     }
 
     @Test
+    void benchRefusesAnOpenCvComparisonItCannotMakeBeforeTimingAnything() {
+        // the image does not exist either: the --vs-opencv check comes before reading it and loading the model
+        Run r = run("bench", "--model", "tflite:/no/m.tflite", "--vs-opencv", "--image", "/no/such.png");
+        assertEquals(2, r.code(), r.err());
+        assertEquals("mssd bench: error: --vs-opencv needs a caffe:DEPLOY.prototxt,WEIGHTS.caffemodel or onnx:FILE model",
+                r.err().strip());
+        assertEquals("", r.out());
+    }
+
+    @Test
     void detectJsonAndAnnotatedImage(@TempDir Path dir) throws Exception {
         Path img = dir.resolve("in.png");
         try (var in = CliTest.class.getResourceAsStream("/Megamind_f120.png")) {
