@@ -2,7 +2,6 @@ package io.mssd.core.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -133,10 +132,7 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
             acc = FloatVector.fromArray(S, p, s0 + 2 * step + x).fma(w6, acc);
             acc = FloatVector.fromArray(S, p, s1 + 2 * step + x).fma(w7, acc);
             acc = FloatVector.fromArray(S, p, s2 + 2 * step + x).fma(w8, acc);
-            if (clamp) { // compare and blend: FloatVector.max/min cost ~7 instructions each (Java's NaN and -0.0 rules)
-                acc = acc.blend(lo, acc.compare(VectorOperators.LE, lo));
-                acc = acc.blend(hi, acc.compare(VectorOperators.GE, hi));
-            }
+            if (clamp) acc = VectorClamp.of(acc, lo, hi);
             acc.intoArray(out, o + x);
         }
     }
@@ -175,10 +171,8 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
             bot = FloatVector.fromArray(S, p, r3 + x + 1).fma(w7, bot);
             bot = FloatVector.fromArray(S, p, r3 + x + 2).fma(w8, bot);
             if (clamp) {
-                top = top.blend(lo, top.compare(VectorOperators.LE, lo)); // see row()
-                top = top.blend(hi, top.compare(VectorOperators.GE, hi));
-                bot = bot.blend(lo, bot.compare(VectorOperators.LE, lo));
-                bot = bot.blend(hi, bot.compare(VectorOperators.GE, hi));
+                top = VectorClamp.of(top, lo, hi);
+                bot = VectorClamp.of(bot, lo, hi);
             }
             top.intoArray(out, o + x);
             bot.intoArray(out, o + outStep + x);

@@ -33,17 +33,13 @@ public final class VectorRequantizeKernel implements RequantizeKernel {
                 FloatVector a = v.abs().add(half); // |v| + 0.5, as v + copySign(0.5, v) in the scalar kernel
                 FloatVector f = a.add(magic).sub(magic);
                 FloatVector t = f.sub(one, f.compare(VectorOperators.GT, a)); // floor(a)
-                t = t.blend(t.neg(), v.compare(VectorOperators.LT, 0f));
-                t = t.blend(lo, t.compare(VectorOperators.LE, lo)); // max(lo).min(hi) in 4 instructions, not ~14
-                t.blend(hi, t.compare(VectorOperators.GE, hi)).mul(sv).intoArray(y, i);
+                VectorClamp.of(t.blend(t.neg(), v.compare(VectorOperators.LT, 0f)), lo, hi).mul(sv).intoArray(y, i);
             }
         } else {
             FloatVector magic = FloatVector.broadcast(S, 12582912f);
             for (; i + L <= to; i += L) {
                 // clamping first changes nothing (the bounds are integers) and keeps |v| small for the magic bias
-                FloatVector v = FloatVector.fromArray(S, x, i).mul(mv);
-                v = v.blend(lo, v.compare(VectorOperators.LE, lo)); // as max(lo).min(hi), see above
-                v = v.blend(hi, v.compare(VectorOperators.GE, hi));
+                FloatVector v = VectorClamp.of(FloatVector.fromArray(S, x, i).mul(mv), lo, hi);
                 v.add(magic).sub(magic).mul(sv).intoArray(y, i);
             }
         }
