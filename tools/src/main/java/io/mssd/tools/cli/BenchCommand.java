@@ -48,14 +48,13 @@ public final class BenchCommand implements Callable<Integer> {
             + "each on one thread (as video and eval run by default), next to one image at a time on --threads.")
     Integer inFlight;
 
-    private static final String VS_OPENCV_MODELS = "--vs-opencv needs a caffe:DEPLOY.prototxt,WEIGHTS.caffemodel or onnx:FILE model";
-
     @Override
     public Integer call() throws Exception {
         if (inFlight != null && inFlight < 1) throw new IllegalArgumentException("--in-flight must be >= 1, got " + inFlight);
         if (runs < 1 || warmup < 0) throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
         if (vsOpenCv && !model.model.startsWith("caffe:") && !model.model.startsWith("onnx:")) {
-            throw new IllegalArgumentException(VS_OPENCV_MODELS); // before minutes of timing, not after
+            // before minutes of timing, not after
+            throw new IllegalArgumentException("--vs-opencv needs a caffe:DEPLOY.prototxt,WEIGHTS.caffemodel or onnx:FILE model");
         }
         RgbImage img = image != null ? MatImages.read(image) : demoFrame(60);
         try (Detector d = model.load()) {
@@ -79,10 +78,8 @@ public final class BenchCommand implements Callable<Integer> {
                 if (model.model.startsWith("caffe:")) {
                     String[] files = model.model.substring("caffe:".length()).split(",");
                     peer = new io.mssd.tools.bench.OpenCvDnnPeer(files[0].strip(), files[1].strip(), img, w, h, d.threads());
-                } else if (model.model.startsWith("onnx:")) {
+                } else { // onnx: (other models were refused before timing)
                     peer = io.mssd.tools.bench.OpenCvDnnPeer.onnx(model.model.substring("onnx:".length()).strip(), img, w, h, d.threads());
-                } else {
-                    throw new IllegalArgumentException(VS_OPENCV_MODELS);
                 }
                 try (io.mssd.tools.bench.OpenCvDnnPeer cv = peer) {
                     ModelBenchmark.Paired p = ModelBenchmark.paired(() -> d.detect(img), cv::run, warmup, runs);
