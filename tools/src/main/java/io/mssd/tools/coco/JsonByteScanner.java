@@ -58,18 +58,24 @@ abstract class JsonByteScanner {
         return escaped;
     }
 
-    /** The field names a reader looks for: as bytes to compare with, and as the path suffixes of errors. */
+    /**
+     * The field names a reader looks for: as bytes to compare a read name with, quoted as they stand in a file
+     * (to match in place), and as the path suffixes of errors.
+     */
     static final class Fields {
         final String[] names, paths;
+        final byte[][] quoted;
         private final byte[][] bytes;
 
         Fields(String... names) {
             this.names = names;
             paths = new String[names.length];
             bytes = new byte[names.length][];
+            quoted = new byte[names.length][];
             for (int i = 0; i < names.length; i++) {
                 paths[i] = "." + names[i];
                 bytes[i] = names[i].getBytes(StandardCharsets.US_ASCII);
+                quoted[i] = ("\"" + names[i] + "\"").getBytes(StandardCharsets.US_ASCII);
             }
         }
     }

@@ -143,13 +143,6 @@ final class ResultsJsonReader extends JsonByteScanner {
         return anyOrder();
     }
 
-    private static final byte[] IMAGE_ID = token("\"image_id\""), CATEGORY_ID = token("\"category_id\""),
-            BBOX = token("\"bbox\""), SCORE = token("\"score\"");
-
-    private static byte[] token(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    }
-
     /**
      * A result written as every writer we know writes them, {"image_id", "category_id", "bbox", "score"} in
      * that order and nothing else (whitespace anywhere JSON allows it), or null to read it again field by
@@ -158,13 +151,13 @@ final class ResultsJsonReader extends JsonByteScanner {
      */
     private CocoDetection inOrder() {
         field = null;
-        if (!at('{') || !name(IMAGE_ID) || !numberNext()) return null;
+        if (!at('{') || !name(FIELDS.quoted[0]) || !numberNext()) return null;
         field = FIELDS.paths[0];
         long img = idOf(parseNumber());
-        if (!at(',') || !name(CATEGORY_ID) || !numberNext()) return null;
+        if (!at(',') || !name(FIELDS.quoted[1]) || !numberNext()) return null;
         field = FIELDS.paths[1];
         long cat = idOf(parseNumber());
-        if (!at(',') || !name(BBOX) || !at('[')) return null;
+        if (!at(',') || !name(FIELDS.quoted[2]) || !at('[')) return null;
         field = FIELDS.paths[2];
         double x, y, w, h;
         element = 0;
@@ -183,7 +176,7 @@ final class ResultsJsonReader extends JsonByteScanner {
         if (!at(']')) return null;
         if (w < 0) throw error(path() + "[2]", "negative width " + w);
         if (h < 0) throw error(path() + "[3]", "negative height " + h);
-        if (!at(',') || !name(SCORE) || !numberNext()) return null;
+        if (!at(',') || !name(FIELDS.quoted[3]) || !numberNext()) return null;
         field = FIELDS.paths[3];
         double score = parseNumber();
         field = null;
