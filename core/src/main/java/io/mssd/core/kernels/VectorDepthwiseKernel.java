@@ -49,12 +49,8 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
         int span = (oh - 1) * stride * wp + (ow - 1) * stride + 1;
         int rowVectors = oh * (((stride == 1 ? ow : full) + L - 1) / L), flatVectors = (span + L - 1) / L;
         boolean flat = span >= L && (ow < L || 5 * flatVectors < 4 * rowVectors);
-        float[] p = PLANE.get();
-        int need = hp * wp + Math.max(full, span) + 1; // + 1: evenLanes reads one past the last even value
-        if (p.length < need) {
-            p = new float[need];
-            PLANE.set(p);
-        }
+        // + 1: evenLanes reads one past the last even value
+        float[] p = ThreadBuffers.atLeast(PLANE, hp * wp + Math.max(full, span) + 1);
         int tmp = hp * wp; // stride-1 results that are picked from: a row (stride 2) or the flat span
         int x0 = Math.min(padL, wp), x1 = Math.min(wp, padL + w); // padded columns holding input
         // the padding is zeroed once: each channel then overwrites only the input rows' interior

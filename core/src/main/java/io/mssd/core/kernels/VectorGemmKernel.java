@@ -42,16 +42,6 @@ public final class VectorGemmKernel implements GemmKernel {
     /** The last 2-vector strip of a block that does not end on one, by rows (see block()). */
     private static final ThreadLocal<float[]> PACK_C = ThreadLocal.withInitial(() -> new float[0]);
 
-    /** This thread's buffer, grown to at least {@code size} floats. */
-    private static float[] buffer(ThreadLocal<float[]> local, int size) {
-        float[] buf = local.get();
-        if (buf.length < size) {
-            buf = new float[size];
-            local.set(buf);
-        }
-        return buf;
-    }
-
     @Override
     public void block(int r0, int r1, int j0, int j1, int n, int k, float[] a, int aOff, float[] b, int bOff,
                       float[] c, int cOff, float[] bias, int biasOff, Activation act) {
@@ -66,8 +56,8 @@ public final class VectorGemmKernel implements GemmKernel {
         int width = j1 - j0;
         boolean lastStrip = width >= 2 * L && width % (2 * L) != 0;
         int vecEnd = lastStrip ? j0 + width / (2 * L) * (2 * L) : j0 + width / L * L;
-        float[] panel = buffer(PACK, KC * (NC + 2 * L)), rowsA = PACK_A.get();
-        float[] tail = lastStrip ? buffer(PACK_C, (r1 - r0) * 2 * L) : null;
+        float[] panel = ThreadBuffers.atLeast(PACK, KC * (NC + 2 * L)), rowsA = PACK_A.get();
+        float[] tail = lastStrip ? ThreadBuffers.atLeast(PACK_C, (r1 - r0) * 2 * L) : null;
         for (int jc = j0; jc < vecEnd; jc += NC) {
             int jEnd = Math.min(vecEnd, jc + NC);
             int strips = (jEnd - jc) / (2 * L), stripEnd = jc + strips * 2 * L;
@@ -134,7 +124,7 @@ public final class VectorGemmKernel implements GemmKernel {
     private static void narrow(int r0, int r1, int j0, int j1, int n, int k, float[] a, int aOff, float[] b, int bOff,
                                float[] c, int cOff, float[] bias, int biasOff, Activation act) {
         int cols = j1 - j0;
-        float[] bt = buffer(PACK, cols * k);
+        float[] bt = ThreadBuffers.atLeast(PACK, cols * k);
         for (int p = 0; p < k; p++) {
             for (int j = 0; j < cols; j++) bt[j * k + p] = b[bOff + p * n + j0 + j];
         }
