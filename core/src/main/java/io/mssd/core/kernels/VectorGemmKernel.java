@@ -1,6 +1,7 @@
 package io.mssd.core.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -11,7 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * strip after strip (the 6 rows of A stay in L1, and C is written in 6 streams). Bias is
  * the accumulators' start value and the activation is applied to each tile right after its final
  * store, while it is in L1. Every element is bias followed by one FMA per k in order, whatever the
- * blocking, so any split of C over rows, columns or threads gives the same bits.
+ * blocking, so any split of C over rows, columns or threads gives the same bits; blocks under one
+ * vector wide (the 1x1 and 2x2 maps) are dot products along k instead (see narrow()), whose order
+ * depends only on k.
  */
 public final class VectorGemmKernel implements GemmKernel {
     public static final VectorGemmKernel INSTANCE = new VectorGemmKernel();
@@ -47,6 +50,10 @@ public final class VectorGemmKernel implements GemmKernel {
                       float[] c, int cOff, float[] bias, int biasOff, Activation act) {
         if (j1 - j0 < L) {
             narrow(r0, r1, j0, j1, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act);
+            return;
+        }
+        if (j1 - j0 < 2 * L) {
+            oneStrip(r0, r1, j0, j1, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act);
             return;
         }
         // A block at least two vectors wide that does not end on a strip gets one more 2-vector strip ending
@@ -108,6 +115,43 @@ public final class VectorGemmKernel implements GemmKernel {
         rows(r0, r1, j1 - L, 1, k, a, aOff + r0 * k, k, b, bOff + j1 - L, n, n, c, cOff, bias, biasOff, act, true, true);
     }
 
+    /**
+     * A block one to two vectors wide (the 3x3 maps: 9 columns) as a single 2-vector strip, zero past its
+     * last column, through the 6x2 tile into a scratch tile, then copied out: one pass of the 6x2 tile
+     * instead of a single-vector strip and a single-vector ragged tail over the whole k (each with 6 FMA
+     * chains, the tail reading A in place). Same per-element order, so the same bits.
+     */
+    private static void oneStrip(int r0, int r1, int j0, int j1, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                                 float[] c, int cOff, float[] bias, int biasOff, Activation act) {
+        int width = j1 - j0;
+        float[] panel = ThreadBuffers.atLeast(PACK, KC * (NC + 2 * L)), rowsA = PACK_A.get();
+        float[] tile = ThreadBuffers.atLeast(PACK_C, (r1 - r0) * 2 * L);
+        VectorMask<Float> inBlock = S.indexInRange(L, width); // lanes of the second vector inside [j0, j1)
+        FloatVector zero = FloatVector.zero(S);
+        for (int pc = 0; pc < k; pc += KC) {
+            int pEnd = Math.min(k, pc + KC), kc = pEnd - pc;
+            boolean first = pc == 0, last = pEnd == k;
+            for (int p = 0, q = 0, src = bOff + pc * n + j0; p < kc; p++, q += 2 * L, src += n) {
+                FloatVector.fromArray(S, b, src).intoArray(panel, q);
+                if (src + 2 * L <= b.length) {
+                    zero.blend(FloatVector.fromArray(S, b, src + L), inBlock).intoArray(panel, q + L);
+                } else { // the last rows of B: no whole vector to read past the block
+                    for (int x = L; x < 2 * L; x++) panel[q + x] = x < width ? b[src + x] : 0f;
+                }
+            }
+            for (int ic = r0; ic < r1; ic += MC) {
+                int iEnd = Math.min(r1, ic + MC);
+                for (int i = ic; i < iEnd; i++) System.arraycopy(a, aOff + i * k + pc, rowsA, (i - ic) * KC, kc);
+                for (int g0 = ic, g1; g0 < iEnd; g0 = g1) { // row i of the scratch tile at (i - r0) * 2L
+                    g1 = rowGroupEnd(g0, iEnd);
+                    rows(g0, g1, 0, 2, kc, rowsA, (g0 - ic) * KC, KC, panel, 0, 2 * L, 2 * L, tile, -r0 * 2 * L, bias,
+                            biasOff, act, first, last);
+                }
+            }
+        }
+        for (int i = r0; i < r1; i++) System.arraycopy(tile, (i - r0) * 2 * L, c, cOff + i * n + j0, width);
+    }
+
     /** B[p][src..src+2L) for kc rows n apart, into panel[q..q + kc * 2L); returns the end. */
     private static int packStrip(float[] b, int src, int n, int kc, float[] panel, int q) {
         for (int p = 0; p < kc; p++, q += 2 * L, src += n) {
@@ -119,7 +163,8 @@ public final class VectorGemmKernel implements GemmKernel {
 
     /**
      * Fewer columns than one vector (the 1x1 and 2x2 maps at the end of SSD): vectorise along k
-     * instead, as dot products of rows of A with columns of B (copied to rows first).
+     * instead, as dot products of rows of A with columns of B (copied to rows first), eight at a time
+     * so that eight FMA chains are in flight (one chain waits out the FMA's latency at every step).
      */
     private static void narrow(int r0, int r1, int j0, int j1, int n, int k, float[] a, int aOff, float[] b, int bOff,
                                float[] c, int cOff, float[] bias, int biasOff, Activation act) {
@@ -128,23 +173,51 @@ public final class VectorGemmKernel implements GemmKernel {
         for (int p = 0; p < k; p++) {
             for (int j = 0; j < cols; j++) bt[j * k + p] = b[bOff + p * n + j0 + j];
         }
-        int kv = k / L * L;
-        for (int i = r0; i < r1; i++) {
-            int ai = aOff + i * k;
-            for (int j = 0; j < cols; j++) {
-                int bj = j * k;
-                FloatVector acc = FloatVector.zero(S);
-                for (int p = 0; p < kv; p += L) {
-                    acc = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, bt, bj + p), acc);
-                }
+        float[] lanes = ThreadBuffers.atLeast(PACK_C, 8 * L);
+        int outputs = (r1 - r0) * cols;
+        for (int o0 = 0; o0 < outputs; o0 += 8) {
+            // outputs o0..o0+7 in row-major order over the block; past the end, the last one again
+            int e = Math.min(outputs, o0 + 8) - 1;
+            int q0 = Math.min(o0, e), q1 = Math.min(o0 + 1, e), q2 = Math.min(o0 + 2, e), q3 = Math.min(o0 + 3, e),
+                    q4 = Math.min(o0 + 4, e), q5 = Math.min(o0 + 5, e), q6 = Math.min(o0 + 6, e), q7 = Math.min(o0 + 7, e);
+            dot8(a, aOff + (r0 + q0 / cols) * k, aOff + (r0 + q1 / cols) * k, aOff + (r0 + q2 / cols) * k,
+                    aOff + (r0 + q3 / cols) * k, aOff + (r0 + q4 / cols) * k, aOff + (r0 + q5 / cols) * k,
+                    aOff + (r0 + q6 / cols) * k, aOff + (r0 + q7 / cols) * k, bt, q0 % cols * k, q1 % cols * k,
+                    q2 % cols * k, q3 % cols * k, q4 % cols * k, q5 % cols * k, q6 % cols * k, q7 % cols * k, k, lanes);
+            for (int q = o0; q <= e; q++) {
+                int i = r0 + q / cols, j = q % cols, ai = aOff + i * k, bj = j * k;
                 // lanes summed in order: reduceLanes adds them in a tree once compiled but in order
                 // when interpreted (JDK 25), so the same product would change bits with warm-up
                 float sum = 0f;
-                for (int l = 0; l < L; l++) sum += acc.lane(l);
-                for (int p = kv; p < k; p++) sum = Math.fma(a[ai + p], bt[bj + p], sum);
+                for (int l = 0, base = (q - o0) * L; l < L; l++) sum += lanes[base + l];
+                for (int p = k / L * L; p < k; p++) sum = Math.fma(a[ai + p], bt[bj + p], sum);
                 c[cOff + i * n + j0 + j] = act.apply(sum + (bias == null ? 0f : bias[biasOff + i]));
             }
         }
+    }
+
+    /** Eight dot products over k's whole vectors (A rows at a0..a7, B^T rows at b0..b7), lane sums to lanes[0..8L). */
+    private static void dot8(float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int a6, int a7, float[] bt,
+                             int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7, int k, float[] lanes) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+        for (int p = 0, kv = k / L * L; p < kv; p += L) {
+            s0 = FloatVector.fromArray(S, a, a0 + p).fma(FloatVector.fromArray(S, bt, b0 + p), s0);
+            s1 = FloatVector.fromArray(S, a, a1 + p).fma(FloatVector.fromArray(S, bt, b1 + p), s1);
+            s2 = FloatVector.fromArray(S, a, a2 + p).fma(FloatVector.fromArray(S, bt, b2 + p), s2);
+            s3 = FloatVector.fromArray(S, a, a3 + p).fma(FloatVector.fromArray(S, bt, b3 + p), s3);
+            s4 = FloatVector.fromArray(S, a, a4 + p).fma(FloatVector.fromArray(S, bt, b4 + p), s4);
+            s5 = FloatVector.fromArray(S, a, a5 + p).fma(FloatVector.fromArray(S, bt, b5 + p), s5);
+            s6 = FloatVector.fromArray(S, a, a6 + p).fma(FloatVector.fromArray(S, bt, b6 + p), s6);
+            s7 = FloatVector.fromArray(S, a, a7 + p).fma(FloatVector.fromArray(S, bt, b7 + p), s7);
+        }
+        s0.intoArray(lanes, 0);
+        s1.intoArray(lanes, L);
+        s2.intoArray(lanes, 2 * L);
+        s3.intoArray(lanes, 3 * L);
+        s4.intoArray(lanes, 4 * L);
+        s5.intoArray(lanes, 5 * L);
+        s6.intoArray(lanes, 6 * L);
+        s7.intoArray(lanes, 7 * L);
     }
 
     /**

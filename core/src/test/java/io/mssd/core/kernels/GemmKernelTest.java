@@ -87,6 +87,60 @@ class GemmKernelTest {
     }
 
     @Test
+    void vectorKernelOnNarrowBlocksIsBitForBitItsDocumentedOrder() {
+        // one to two vectors wide (3x3 maps): the in-order FMA chain, through a zero-padded 2-vector strip;
+        // under one vector (2x2 and 1x1 maps): per-lane partial sums over k's whole vectors, the lanes
+        // added in order, then the rest of k by FMA, then the bias; eight dot products at a time
+        GemmKernel kernel = GemmKernel.fastest();
+        if (!kernel.name().startsWith("vector-")) return; // the portable kernel has no such paths
+        int lanes = Integer.parseInt(kernel.name().replaceAll("\\D", "")) / 32;
+        SplittableRandom rnd = new SplittableRandom(29);
+        int[] ks = {1, 7, 8, 9, 31, 256, 257, 600};
+        int cases = 0;
+        for (int m : new int[] {1, 2, 5, 6, 7, 8, 9, 13, 80}) {
+            for (int n = 1; n < 2 * lanes; n++) {
+                for (int k : ks) {
+                    float[] a = new float[m * k + 1], b = new float[k * n + 2], bias = new float[m];
+                    for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextDouble(-1, 1);
+                    for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextDouble(-1, 1);
+                    for (int i = 0; i < m; i++) bias[i] = (float) rnd.nextDouble(-1, 1);
+                    Activation act = Activation.values()[cases % Activation.values().length];
+                    float[] c = new float[m * n + 3];
+                    c[m * n + 2] = 42;
+                    kernel.block(0, m, 0, n, n, k, a, 1, b, 2, c, 1, bias, 0, act);
+                    assertTrue(c[0] == 0 && c[m * n + 1] == 0 && c[m * n + 2] == 42, "wrote outside C");
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            float ref;
+                            if (n >= lanes) {
+                                ref = bias[i];
+                                for (int p = 0; p < k; p++) ref = Math.fma(a[1 + i * k + p], b[2 + p * n + j], ref);
+                            } else {
+                                int kv = k / lanes * lanes;
+                                float[] lane = new float[lanes];
+                                for (int p = 0; p < kv; p++) {
+                                    lane[p % lanes] = Math.fma(a[1 + i * k + p], b[2 + p * n + j], lane[p % lanes]);
+                                }
+                                ref = 0f;
+                                for (float v : lane) ref += v;
+                                for (int p = kv; p < k; p++) ref = Math.fma(a[1 + i * k + p], b[2 + p * n + j], ref);
+                                ref += bias[i];
+                            }
+                            ref = act.apply(ref);
+                            if (c[1 + i * n + j] != ref) {
+                                throw new AssertionError(kernel.name() + " " + m + "x" + n + "x" + k + " " + act
+                                        + ": C[" + i + "][" + j + "] = " + c[1 + i * n + j] + ", expected " + ref);
+                            }
+                        }
+                    }
+                    cases++;
+                }
+            }
+        }
+        assertTrue(cases > 1000, "only " + cases + " shapes checked");
+    }
+
+    @Test
     void blocksOverAnyRowsAndColumnsGiveTheWholeProduct() {
         // row ranges that cut the vector kernel's 6-row tiles, k over two k-blocks, column ranges
         // with ragged tails: each block must give exactly what the whole product gives
