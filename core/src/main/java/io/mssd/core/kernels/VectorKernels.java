@@ -27,6 +27,10 @@ final class VectorKernels {
         return (RequantizeKernel) instance("io.mssd.core.kernels.VectorRequantizeKernel");
     }
 
+    static ResizeBlendKernel resizeBlend() {
+        return (ResizeBlendKernel) instance("io.mssd.core.kernels.VectorResizeBlendKernel");
+    }
+
     private static Object instance(String className) {
         try {
             return Class.forName(className).getField("INSTANCE").get(null);

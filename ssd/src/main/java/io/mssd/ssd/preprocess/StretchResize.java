@@ -1,5 +1,6 @@
 package io.mssd.ssd.preprocess;
 
+import io.mssd.core.kernels.ResizeBlendKernel;
 import io.mssd.core.tensor.Tensor;
 import io.mssd.ssd.RgbImage;
 
@@ -7,13 +8,13 @@ import io.mssd.ssd.RgbImage;
  * Resizes the whole image to the network input (aspect ratio not kept) with OpenCV's INTER_LINEAR
  * arithmetic for 8-bit images (half-pixel centers, 11-bit fixed-point weights, the rounding of its
  * SIMD path), so that it gives the bytes cv2.resize gives, then normalises: the Caffe and TFLite
- * MobileNet-SSDs were fed that way. The network input is written row by row straight from the
- * resized bytes, through a 256-entry table of normalised values.
+ * MobileNet-SSDs were fed that way. The network input is written row by row by the vertical step
+ * itself ({@link ResizeBlendKernel}: the resized byte, then the normalisation, in vectors).
  */
 public final class StretchResize implements Preprocessor {
     private static final int COEF_BITS = 11, COEF_SCALE = 1 << COEF_BITS;
     private final Normalization norm;
-    private final float[] table = new float[256];
+    private final ResizeBlendKernel blend = ResizeBlendKernel.fastest();
 
     public Normalization normalization() {
         return norm;
@@ -21,7 +22,6 @@ public final class StretchResize implements Preprocessor {
 
     public StretchResize(Normalization norm) {
         this.norm = norm;
-        for (int v = 0; v < 256; v++) table[v] = norm.apply(v);
     }
 
     /** Source index and fixed-point weight of the first neighbour, for each destination index. */
@@ -44,15 +44,25 @@ public final class StretchResize implements Preprocessor {
         }
     }
 
-    /** Receives the resized image one RGB row at a time. */
+    /**
+     * Receives the resized image one row at a time, before its vertical step: the two horizontally
+     * resized source rows (planar: channel c's values at c * width), each value scaled by 2^11, and the
+     * weights of each (w0 + w1 = 2^11); {@link ResizeBlendKernel#value} gives the resized bytes.
+     */
     private interface RowSink {
-        void row(int y, byte[] rgb);
+        void row(int y, int[] a, int[] b, int w0, int w1);
     }
 
     /** The resized 8-bit RGB image (w x h). */
     public static byte[] resize(RgbImage img, int outW, int outH) {
         byte[] out = new byte[outW * outH * 3];
-        resize(img, outW, outH, (y, rgb) -> System.arraycopy(rgb, 0, out, y * rgb.length, rgb.length));
+        resize(img, outW, outH, (y, a, b, w0, w1) -> {
+            for (int c = 0; c < 3; c++) {
+                for (int x = 0, o = y * outW * 3 + c, i = c * outW; x < outW; x++, o += 3, i++) {
+                    out[o] = (byte) ResizeBlendKernel.value(a[i], b[i], w0, w1);
+                }
+            }
+        });
         return out;
     }
 
@@ -67,7 +77,6 @@ public final class StretchResize implements Preprocessor {
             x0[x] = xi[x] * 3;
             x1[x] = Math.min(sw - 1, xi[x] + 1) * 3;
         }
-        byte[] out = new byte[outW * 3];
         // horizontally resized source rows, kept while the next output row still needs them
         int[] a = new int[outW * 3], b = new int[outW * 3];
         int ra = -1, rb = -1;
@@ -89,23 +98,21 @@ public final class StretchResize implements Preprocessor {
                 horizontal(px, r1 * sw * 3, x0, x1, xw, b);
                 rb = r1;
             }
-            int b0 = yw[y], b1 = COEF_SCALE - b0;
-            for (int i = 0; i < out.length; i++) {
-                // VResizeLinearVec_32s8u: (((b0 * (S0 >> 4)) >> 16) + ((b1 * (S1 >> 4)) >> 16) + 2) >> 2;
-                // needs no clamp: S <= 255 * 2048 and b0 + b1 = 2048 keep it within 0..255
-                out[i] = (byte) ((((b0 * (a[i] >> 4)) >> 16) + ((b1 * (b[i] >> 4)) >> 16) + 2) >> 2);
-            }
-            sink.row(y, out);
+            sink.row(y, a, b, yw[y], COEF_SCALE - yw[y]);
         }
     }
 
-    /** dst[3x + c] = a0 * src[x0 + c] + a1 * src[x1 + c], with x0, x1 the byte offsets of the two neighbours. */
+    /**
+     * dst[c * w + x] = a0 * src[x0 + c] + a1 * src[x1 + c], with x0, x1 the byte offsets of the two neighbours:
+     * planar, so that the vertical step runs along contiguous values of one channel.
+     */
     private static void horizontal(byte[] px, int base, int[] x0, int[] x1, int[] xw, int[] dst) {
-        for (int x = 0, d = 0; x < xw.length; x++, d += 3) {
+        int w = xw.length;
+        for (int x = 0; x < w; x++) {
             int s0 = base + x0[x], s1 = base + x1[x], a0 = xw[x], a1 = COEF_SCALE - a0;
-            dst[d] = (px[s0] & 0xff) * a0 + (px[s1] & 0xff) * a1;
-            dst[d + 1] = (px[s0 + 1] & 0xff) * a0 + (px[s1 + 1] & 0xff) * a1;
-            dst[d + 2] = (px[s0 + 2] & 0xff) * a0 + (px[s1 + 2] & 0xff) * a1;
+            dst[x] = (px[s0] & 0xff) * a0 + (px[s1] & 0xff) * a1;
+            dst[w + x] = (px[s0 + 1] & 0xff) * a0 + (px[s1 + 1] & 0xff) * a1;
+            dst[2 * w + x] = (px[s0 + 2] & 0xff) * a0 + (px[s1 + 2] & 0xff) * a1;
         }
     }
 
@@ -114,25 +121,14 @@ public final class StretchResize implements Preprocessor {
         int h = input.shape().h(), w = input.shape().w();
         float[] dst = input.data();
         int plane = w * h;
-        // channel c of a pixel goes to plane (bgr ? 2 - c : c)
-        int p0 = norm.bgr() ? 2 * plane : 0, p2 = norm.bgr() ? 0 : 2 * plane;
-        RowSink sink = (y, rgb) -> {
-            for (int x = 0, o = y * w, i = 0; x < w; x++, o++, i += 3) {
-                dst[p0 + o] = table[rgb[i] & 0xff];
-                dst[plane + o] = table[rgb[i + 1] & 0xff];
-                dst[p2 + o] = table[rgb[i + 2] & 0xff];
+        // channel c of a pixel goes to plane (bgr ? 2 - c : c); an image of the input's size passes through
+        // the same steps with unit weights, which give back its bytes
+        resize(img, w, h, (y, a, b, w0, w1) -> {
+            for (int c = 0; c < 3; c++) {
+                int p = (norm.bgr() ? 2 - c : c) * plane;
+                blend.blend(a, b, c * w, w, w0, w1, norm.mean(), norm.scale(), dst, p + y * w);
             }
-        };
-        if (img.width() == w && img.height() == h) {
-            byte[] px = img.pixels();
-            byte[] row = new byte[w * 3];
-            for (int y = 0; y < h; y++) {
-                System.arraycopy(px, y * w * 3, row, 0, row.length);
-                sink.row(y, row);
-            }
-        } else {
-            resize(img, w, h, sink);
-        }
+        });
         return new FrameMapping(img.width(), img.height(), img.width(), img.height());
     }
 }
