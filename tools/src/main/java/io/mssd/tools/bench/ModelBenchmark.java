@@ -126,11 +126,28 @@ public final class ModelBenchmark {
 
     /** Per-layer wall time of the network alone (preprocessing and decoding excluded), averaged over runs. */
     public static String profile(Detector d, int runs) {
+        return profile(d, runs, null);
+    }
+
+    /**
+     * The per-layer profile; with a peer (OpenCV DNN on the same files), the peer runs a profiled frame after
+     * each of mssd's, so both see the same phases of a noisy machine, and its layer times stand in a column
+     * beside mssd's (by layer name), with a line comparing the two over the layers both have.
+     */
+    public static String profile(Detector d, int runs, OpenCvDnnPeer peer) {
         Workspace ws = d.borrow();
         try {
-            for (int i = 0; i < 3; i++) ws.forward();
+            for (int i = 0; i < 3; i++) {
+                ws.forward();
+                if (peer != null) peer.run(); // the first passes set up OpenCV's buffers
+            }
             ws.resetTimes();
-            for (int i = 0; i < runs; i++) ws.forwardTimed();
+            for (int i = 0; i < runs; i++) {
+                ws.forwardTimed();
+                if (peer != null) peer.runProfiled();
+            }
+            java.util.Map<String, Double> peerMs = peer == null ? null : peer.layerMs();
+            String peerName = "opencv";
             long[] ns = ws.layerNanos();
             Network net = d.model().network();
             ModelSummary s = ModelSummary.of(net, d.model().inputShape());
@@ -139,15 +156,30 @@ public final class ModelBenchmark {
             StringBuilder sb = new StringBuilder();
             int nameW = 12;
             for (ModelSummary.Row r : s.rows()) nameW = Math.max(nameW, r.name().length());
-            String fmt = "%-" + nameW + "s  %-18s  %-14s  %8s  %6s  %8s%n";
-            sb.append(String.format(Locale.ROOT, fmt, "layer", "type", "output", "ms", "share", "GFLOP/s"));
-            double pw = 0, dw = 0, other = 0;
+            String peerColumn = peerMs == null ? "" : "  %" + Math.max(8, peerName.length() + 3) + "s";
+            String fmt = "%-" + nameW + "s  %-18s  %-14s  %8s  %6s  %8s" + peerColumn + "%n";
+            sb.append(peerMs == null ? String.format(Locale.ROOT, fmt, "layer", "type", "output", "ms", "share", "GFLOP/s")
+                    : String.format(Locale.ROOT, fmt, "layer", "type", "output", "ms", "share", "GFLOP/s", peerName + " ms"));
+            double pw = 0, dw = 0, other = 0, matchedOurs = 0, matchedPeer = 0;
+            int matched = 0;
             for (int i = 0; i < ns.length; i++) {
                 ModelSummary.Row r = s.rows().get(i);
                 double ms = ns[i] / 1e6 / runs;
                 double gflops = r.multAdds() * 2 / (ns[i] / (double) runs) ;
-                sb.append(String.format(Locale.ROOT, fmt, r.name(), r.type(), r.output(), String.format(Locale.ROOT, "%.3f", ms),
-                        String.format(Locale.ROOT, "%.1f%%", 100.0 * ns[i] / total), r.multAdds() == 0 ? "" : String.format(Locale.ROOT, "%.1f", gflops)));
+                String msText = String.format(Locale.ROOT, "%.3f", ms), share = String.format(Locale.ROOT, "%.1f%%", 100.0 * ns[i] / total),
+                        rate = r.multAdds() == 0 ? "" : String.format(Locale.ROOT, "%.1f", gflops);
+                if (peerMs == null) {
+                    sb.append(String.format(Locale.ROOT, fmt, r.name(), r.type(), r.output(), msText, share, rate));
+                } else {
+                    Double theirs = peerMs.get(r.name());
+                    if (theirs != null) {
+                        matched++;
+                        matchedOurs += ms;
+                        matchedPeer += theirs;
+                    }
+                    sb.append(String.format(Locale.ROOT, fmt, r.name(), r.type(), r.output(), msText, share, rate,
+                            theirs == null ? "" : String.format(Locale.ROOT, "%.3f", theirs)));
+                }
                 if (r.type().startsWith("dw")) dw += ms;
                 else if (r.type().startsWith("conv 1x1")) pw += ms;
                 else other += ms;
@@ -156,6 +188,13 @@ public final class ModelBenchmark {
             sb.append(String.format(Locale.ROOT, "network %.2f ms: 1x1 convolutions %.2f ms (%.0f%%), depthwise %.2f ms (%.0f%%),"
                     + " other layers %.2f ms (%.0f%%); %.2f G mult-adds -> %.1f GFLOP/s overall%n", all, pw, 100 * pw / all, dw,
                     100 * dw / all, other, 100 * other / all, s.multAdds() / 1e9, s.multAdds() * 2 / (all * 1e6)));
+            if (peerMs != null) {
+                double peerAll = 0;
+                for (double v : peerMs.values()) peerAll += v;
+                sb.append(String.format(Locale.ROOT, "%s, layer by layer: the %d layers both name take %.2f ms in mssd and %.2f ms"
+                                + " in %s (%.2fx); all of %s's layers %.2f ms%n", peerName, matched, matchedOurs, matchedPeer, peerName,
+                        matchedPeer > 0 ? matchedOurs / matchedPeer : Double.NaN, peerName, peerAll));
+            }
             return sb.toString();
         } finally {
             d.release(ws);

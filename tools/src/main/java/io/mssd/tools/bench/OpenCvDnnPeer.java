@@ -58,6 +58,37 @@ public final class OpenCvDnnPeer implements AutoCloseable {
         }
     }
 
+    /**
+     * OpenCV's own time of each of its layers (Net.getPerfProfile), summed over the frames run so far by
+     * {@link #runProfiled}; layers it fused into another (batch norm, scale, ReLU into the convolution
+     * before them) take about no time of their own.
+     */
+    private double[] layerTicks;
+    private int profiledRuns;
+
+    /** One frame, as {@link #run}, adding each layer's time to the profile. */
+    public void runProfiled() {
+        run();
+        double[] t = new double[(int) net.getLayerNames().size()];
+        net.getPerfProfile(t);
+        if (layerTicks == null) layerTicks = new double[t.length];
+        for (int i = 0; i < t.length; i++) layerTicks[i] += t[i];
+        profiledRuns++;
+    }
+
+    /** Mean time of each layer over the frames of {@link #runProfiled}, in ms, by layer name in OpenCV's order. */
+    public java.util.Map<String, Double> layerMs() {
+        org.bytedeco.opencv.opencv_core.StringVector names = net.getLayerNames();
+        double ticksPerMs = opencv_core.getTickFrequency() / 1000;
+        java.util.Map<String, Double> ms = new java.util.LinkedHashMap<>();
+        for (int i = 0; layerTicks != null && i < layerTicks.length; i++) {
+            String name = names.get(i).getString();
+            int end = name.indexOf('\0'); // the std::string's terminator comes along
+            ms.put(end < 0 ? name : name.substring(0, end), layerTicks[i] / profiledRuns / ticksPerMs);
+        }
+        return ms;
+    }
+
     /** The outputs of the last run, flattened (for checking the peer computes what mssd does). */
     public float[][] outputsOf() {
         try (Size size = new Size(width, height); Scalar m = new Scalar(mean, mean, mean, 0);

@@ -61,27 +61,22 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "model %s (input %s), image %dx%d, %d threads, kernels: %s%n", d.model().name(),
                     d.model().inputShape(), img.width(), img.height(), d.threads(), GemmKernel.fastest().name());
             double ms = ModelBenchmark.detectMs(d, img, warmup, runs);
-            if (profile) System.out.print(ModelBenchmark.profile(d, runs) + ModelBenchmark.stages(d, img, runs));
-            System.out.printf(Locale.ROOT, "mssd: %.2f ms/frame (median of %d, detect() incl. pre/post-processing)%n", ms, runs);
-            if (inFlight != null) {
-                double split = ModelBenchmark.imagesPerSecond(d, img, 1, 0, runs);
-                double side;
-                try (Detector single = new Detector(d.model(), 1)) { // the loaded model, one compute thread per call
-                    side = ModelBenchmark.imagesPerSecond(single, img, inFlight, warmup, runs);
+            try (io.mssd.tools.bench.OpenCvDnnPeer cv = vsOpenCv ? openCvPeer(d, img) : null) {
+                if (profile) {
+                    System.out.print(ModelBenchmark.profile(d, runs, cv)
+                            + ModelBenchmark.stages(d, img, runs));
                 }
-                System.out.printf(Locale.ROOT, "throughput: %.1f images/s one at a time on %d threads, %.1f images/s with %d in flight"
-                        + " (one thread each): %.2fx%n", split, d.threads(), side, inFlight, side / split);
-            }
-            if (vsOpenCv) {
-                int w = d.model().inputShape().w(), h = d.model().inputShape().h();
-                io.mssd.tools.bench.OpenCvDnnPeer peer;
-                if (model.model.startsWith("caffe:")) {
-                    String[] files = model.model.substring("caffe:".length()).split(",");
-                    peer = new io.mssd.tools.bench.OpenCvDnnPeer(files[0].strip(), files[1].strip(), img, w, h, d.threads());
-                } else { // onnx: (other models were refused before timing)
-                    peer = io.mssd.tools.bench.OpenCvDnnPeer.onnx(model.model.substring("onnx:".length()).strip(), img, w, h, d.threads());
+                System.out.printf(Locale.ROOT, "mssd: %.2f ms/frame (median of %d, detect() incl. pre/post-processing)%n", ms, runs);
+                if (inFlight != null) {
+                    double split = ModelBenchmark.imagesPerSecond(d, img, 1, 0, runs);
+                    double side;
+                    try (Detector single = new Detector(d.model(), 1)) { // the loaded model, one compute thread per call
+                        side = ModelBenchmark.imagesPerSecond(single, img, inFlight, warmup, runs);
+                    }
+                    System.out.printf(Locale.ROOT, "throughput: %.1f images/s one at a time on %d threads, %.1f images/s with %d in flight"
+                            + " (one thread each): %.2fx%n", split, d.threads(), side, inFlight, side / split);
                 }
-                try (io.mssd.tools.bench.OpenCvDnnPeer cv = peer) {
+                if (cv != null) {
                     ModelBenchmark.Paired p = ModelBenchmark.paired(() -> d.detect(img), cv::run, warmup, runs);
                     System.out.printf(Locale.ROOT, "opencv dnn %s: %.2f ms/frame (median of %d, blobFromImage + forward,"
                                     + " alternating with mssd: %.2f ms/frame)%n",
@@ -92,6 +87,16 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** OpenCV DNN on the same files as the caffe: or onnx: model (others were refused before timing). */
+    private io.mssd.tools.bench.OpenCvDnnPeer openCvPeer(Detector d, RgbImage img) {
+        int w = d.model().inputShape().w(), h = d.model().inputShape().h();
+        if (model.model.startsWith("caffe:")) {
+            String[] files = model.model.substring("caffe:".length()).split(",");
+            return new io.mssd.tools.bench.OpenCvDnnPeer(files[0].strip(), files[1].strip(), img, w, h, d.threads());
+        }
+        return io.mssd.tools.bench.OpenCvDnnPeer.onnx(model.model.substring("onnx:".length()).strip(), img, w, h, d.threads());
     }
 
     static RgbImage demoFrame(int index) throws Exception {
