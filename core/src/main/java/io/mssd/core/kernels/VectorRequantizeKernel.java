@@ -5,8 +5,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Requantisation on the Vector API, bit for bit the scalar kernel's result. JDK 17 does not compile
- * the float-to-int lane conversion (it allocates), so the rounding stays in floats. Ties to even: once
+ * Requantisation on the Vector API, bit for bit the scalar kernel's result (zeros included: +0.0 in
+ * both). JDK 17 does not compile the float-to-int lane conversion (it allocates), so the rounding stays
+ * in floats. Ties to even: once
  * clamped, |v| <= 255 and v + 1.5 * 2^23 lies in [2^23, 2^24), where floats are the integers, so adding
  * and subtracting it rounds v (XNNPACK's "magic bias"). Half away from zero: floor(|v| + 0.5) for
  * 0 <= a < 2^23 is a rounded by adding and subtracting 2^23, less one where that rounded up; larger
@@ -27,13 +28,14 @@ public final class VectorRequantizeKernel implements RequantizeKernel {
         int i = from;
         if (halfAwayFromZero) {
             FloatVector half = FloatVector.broadcast(S, 0.5f), magic = FloatVector.broadcast(S, 8388608f),
-                    one = FloatVector.broadcast(S, 1f);
+                    one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S);
             for (; i + L <= to; i += L) {
                 FloatVector v = FloatVector.fromArray(S, x, i).mul(mv);
                 FloatVector a = v.abs().add(half); // |v| + 0.5, as v + copySign(0.5, v) in the scalar kernel
                 FloatVector f = a.add(magic).sub(magic);
                 FloatVector t = f.sub(one, f.compare(VectorOperators.GT, a)); // floor(a)
-                VectorClamp.of(t.blend(t.neg(), v.compare(VectorOperators.LT, 0f)), lo, hi).mul(sv).intoArray(y, i);
+                // 0 - t, not -t: a zero stays +0.0, as the scalar kernel's int conversion gives
+                VectorClamp.of(t.blend(zero.sub(t), v.compare(VectorOperators.LT, 0f)), lo, hi).mul(sv).intoArray(y, i);
             }
         } else {
             FloatVector magic = FloatVector.broadcast(S, 12582912f);
