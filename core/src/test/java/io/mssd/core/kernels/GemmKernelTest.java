@@ -17,10 +17,7 @@ class GemmKernelTest {
         try (ComputePool two = new ComputePool(2)) {
             for (int[] s : shapes) {
                 int m = s[0], n = s[1], k = s[2];
-                float[] a = new float[m * k + 3], b = new float[k * n + 5], bias = new float[m + 2];
-                for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextDouble(-1, 1);
-                for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextDouble(-1, 1);
-                for (int i = 0; i < bias.length; i++) bias[i] = (float) rnd.nextDouble(-1, 1);
+                float[] a = uniform(rnd, m * k + 3), b = uniform(rnd, k * n + 5), bias = uniform(rnd, m + 2);
                 for (Activation act : Activation.values()) {
                     double[] ref = new double[m * n];
                     double scale = 1;
@@ -61,10 +58,7 @@ class GemmKernelTest {
         for (int m : ms) {
             for (int n : ns) {
                 for (int k : ks) {
-                    float[] a = new float[m * k + 1], b = new float[k * n + 2], bias = new float[m];
-                    for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextDouble(-1, 1);
-                    for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextDouble(-1, 1);
-                    for (int i = 0; i < m; i++) bias[i] = (float) rnd.nextDouble(-1, 1);
+                    float[] a = uniform(rnd, m * k + 1), b = uniform(rnd, k * n + 2), bias = uniform(rnd, m);
                     Activation act = Activation.values()[cases % Activation.values().length];
                     float[] c = new float[m * n];
                     kernel.block(0, m, 0, n, n, k, a, 1, b, 2, c, 0, bias, 0, act);
@@ -100,10 +94,7 @@ class GemmKernelTest {
         for (int m : new int[] {1, 2, 5, 6, 7, 8, 9, 13, 80}) {
             for (int n = 1; n < 2 * lanes; n++) {
                 for (int k : ks) {
-                    float[] a = new float[m * k + 1], b = new float[k * n + 2], bias = new float[m];
-                    for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextDouble(-1, 1);
-                    for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextDouble(-1, 1);
-                    for (int i = 0; i < m; i++) bias[i] = (float) rnd.nextDouble(-1, 1);
+                    float[] a = uniform(rnd, m * k + 1), b = uniform(rnd, k * n + 2), bias = uniform(rnd, m);
                     Activation act = Activation.values()[cases % Activation.values().length];
                     float[] c = new float[m * n + 3];
                     c[m * n + 2] = 42;
@@ -146,10 +137,7 @@ class GemmKernelTest {
         // with ragged tails: each block must give exactly what the whole product gives
         int m = 29, n = 70, k = 300;
         SplittableRandom rnd = new SplittableRandom(5);
-        float[] a = new float[m * k], b = new float[k * n], bias = new float[m];
-        for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextDouble(-1, 1);
-        for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextDouble(-1, 1);
-        for (int i = 0; i < m; i++) bias[i] = (float) rnd.nextDouble(-1, 1);
+        float[] a = uniform(rnd, m * k), b = uniform(rnd, k * n), bias = uniform(rnd, m);
         for (GemmKernel kernel : List.of(GemmKernel.fastest(), ScalarGemmKernel.INSTANCE)) {
             float[] whole = new float[m * n], parts = new float[m * n];
             kernel.multiply(m, n, k, a, 0, b, 0, whole, 0, bias, 0, Activation.RELU6, ComputePool.single());
@@ -171,5 +159,12 @@ class GemmKernelTest {
         boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
         assertTrue(!module || GemmKernel.fastest().name().startsWith("vector"),
                 "jdk.incubator.vector is present but the fastest kernel is " + GemmKernel.fastest().name());
+    }
+
+    /** n values uniform in [-1, 1). */
+    private static float[] uniform(SplittableRandom rnd, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) rnd.nextDouble(-1, 1);
+        return x;
     }
 }
