@@ -20,8 +20,13 @@ class AllocationTest {
                 .add(Convolution.of("dw", ConvSpec.depthwise(16, 3, 1, Padding.SAME), Reference.random(rnd, 144, 0.3), Reference.random(rnd, 16, 0.1), Activation.RELU6))
                 .add(Convolution.of("dw2", ConvSpec.depthwise(16, 3, 2, Padding.SAME), Reference.random(rnd, 144, 0.3), Reference.random(rnd, 16, 0.1), Activation.RELU6))
                 .add(Convolution.of("pw", ConvSpec.pointwise(16, 32), Reference.random(rnd, 512, 0.3), Reference.random(rnd, 32, 0.1), Activation.RELU))
+                // down to maps of 12 and 4 pixels: the GEMM's one-strip and dot-product paths
+                .add(Convolution.of("s1", ConvSpec.conv(32, 16, 3, 2, Padding.SAME), Reference.random(rnd, 4608, 0.1), null, Activation.RELU))
+                .add(Convolution.of("s2", ConvSpec.conv(16, 16, 3, 2, Padding.SAME), Reference.random(rnd, 2304, 0.1), null, Activation.RELU))
+                .add(Convolution.of("p2", ConvSpec.pointwise(16, 16), Reference.random(rnd, 256, 0.3), null, Activation.RELU))
+                .add(Convolution.of("s3", ConvSpec.conv(16, 16, 3, 2, Padding.SAME), Reference.random(rnd, 2304, 0.1), null, Activation.RELU))
                 .add(AvgPool2d.global("gap"))
-                .add(new Dense("fc", 32, 10, Reference.random(rnd, 320, 0.3), Reference.random(rnd, 10, 0.1)))
+                .add(new Dense("fc", 16, 10, Reference.random(rnd, 160, 0.3), Reference.random(rnd, 10, 0.1)))
                 .add(new Softmax("sm"))
                 .build();
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
