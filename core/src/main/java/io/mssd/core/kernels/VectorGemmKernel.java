@@ -1,7 +1,6 @@
 package io.mssd.core.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -126,18 +125,15 @@ public final class VectorGemmKernel implements GemmKernel {
         int width = j1 - j0;
         float[] panel = ThreadBuffers.atLeast(PACK, KC * (NC + 2 * L)), rowsA = PACK_A.get();
         float[] tile = ThreadBuffers.atLeast(PACK_C, (r1 - r0) * 2 * L);
-        VectorMask<Float> inBlock = S.indexInRange(L, width); // lanes of the second vector inside [j0, j1)
-        FloatVector zero = FloatVector.zero(S);
         for (int pc = 0; pc < k; pc += KC) {
             int pEnd = Math.min(k, pc + KC), kc = pEnd - pc;
             boolean first = pc == 0, last = pEnd == k;
+            // each row of B[pc..pEnd, j0..j1): zeros over the strip's second vector, then the row's first vector and
+            // the vector ending at j1 (overlapping it: the same values), so nothing is read outside the block
             for (int p = 0, q = 0, src = bOff + pc * n + j0; p < kc; p++, q += 2 * L, src += n) {
+                FloatVector.zero(S).intoArray(panel, q + L);
                 FloatVector.fromArray(S, b, src).intoArray(panel, q);
-                if (src + 2 * L <= b.length) {
-                    zero.blend(FloatVector.fromArray(S, b, src + L), inBlock).intoArray(panel, q + L);
-                } else { // the last rows of B: no whole vector to read past the block
-                    for (int x = L; x < 2 * L; x++) panel[q + x] = x < width ? b[src + x] : 0f;
-                }
+                FloatVector.fromArray(S, b, src + width - L).intoArray(panel, q + width - L);
             }
             for (int ic = r0; ic < r1; ic += MC) {
                 int iEnd = Math.min(r1, ic + MC);

@@ -34,10 +34,18 @@ class AllocationTest {
             Workspace ws = net.newWorkspace(Shape.of(1, 3, 64, 48), pool);
             for (int i = 0; i < 3000; i++) ws.forward(); // let C2 compile (and scalar-replace) everything
             long tid = Thread.currentThread().getId();
-            long before = mx.getThreadAllocatedBytes(tid);
-            for (int i = 0; i < 50; i++) ws.forward();
-            long allocated = mx.getThreadAllocatedBytes(tid) - before;
-            assertEquals(0, allocated, "bytes allocated by 50 warm forward passes on the calling thread");
+            // C2 may compile a rarely called path (the one-strip GEMM runs once a pass) after the warm-up: until it
+            // does, that path's vectors are objects. Compiled code that allocates does so in every window; so the
+            // claim is that some window of 50 passes, within ten, allocates nothing
+            StringBuilder windows = new StringBuilder();
+            long allocated = -1;
+            for (int w = 0; w < 10 && allocated != 0; w++) {
+                long before = mx.getThreadAllocatedBytes(tid);
+                for (int i = 0; i < 50; i++) ws.forward();
+                allocated = mx.getThreadAllocatedBytes(tid) - before;
+                windows.append(' ').append(allocated);
+            }
+            assertEquals(0, allocated, "bytes allocated by windows of 50 warm forward passes on the calling thread:" + windows);
         }
     }
 }
