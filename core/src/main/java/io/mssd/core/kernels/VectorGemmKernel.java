@@ -128,12 +128,11 @@ public final class VectorGemmKernel implements GemmKernel {
         for (int pc = 0; pc < k; pc += KC) {
             int pEnd = Math.min(k, pc + KC), kc = pEnd - pc;
             boolean first = pc == 0, last = pEnd == k;
-            // each row of B[pc..pEnd, j0..j1): zeros over the strip's second vector, then the row's first vector and
-            // the vector ending at j1 (overlapping it: the same values), so nothing is read outside the block
+            // each row of B[pc..pEnd, j0..j1), then zeros: plain loops, so that this path, run a few times a frame and
+            // compiled by C2 late, holds no vector objects meanwhile (the 6x2 tile in rows() is compiled early)
             for (int p = 0, q = 0, src = bOff + pc * n + j0; p < kc; p++, q += 2 * L, src += n) {
-                FloatVector.zero(S).intoArray(panel, q + L);
-                FloatVector.fromArray(S, b, src).intoArray(panel, q);
-                FloatVector.fromArray(S, b, src + width - L).intoArray(panel, q + width - L);
+                for (int x = 0; x < width; x++) panel[q + x] = b[src + x];
+                for (int x = width; x < 2 * L; x++) panel[q + x] = 0f;
             }
             for (int ic = r0; ic < r1; ic += MC) {
                 int iEnd = Math.min(r1, ic + MC);
