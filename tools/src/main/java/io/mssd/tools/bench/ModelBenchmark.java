@@ -191,9 +191,14 @@ public final class ModelBenchmark {
             if (peerMs != null) {
                 double peerAll = 0;
                 for (double v : peerMs.values()) peerAll += v;
-                sb.append(String.format(Locale.ROOT, "%s, layer by layer: the %d layers both name take %.2f ms in mssd and %.2f ms"
-                                + " in %s (%.2fx); all of %s's layers %.2f ms%n", peerName, matched, matchedOurs, matchedPeer, peerName,
-                        matchedPeer > 0 ? matchedOurs / matchedPeer : Double.NaN, peerName, peerAll));
+                if (matched == 0) { // an ONNX export's node names need not be the layer names mssd gives
+                    sb.append(String.format(Locale.ROOT, "%s, layer by layer: no layer name in common; all of %s's layers %.2f ms%n",
+                            peerName, peerName, peerAll));
+                } else {
+                    sb.append(String.format(Locale.ROOT, "%s, layer by layer: the %d layers both name take %.2f ms in mssd and %.2f ms"
+                                    + " in %s (%.2fx); all of %s's layers %.2f ms%n", peerName, matched, matchedOurs, matchedPeer, peerName,
+                            matchedPeer > 0 ? matchedOurs / matchedPeer : Double.NaN, peerName, peerAll));
+                }
             }
             return sb.toString();
         } finally {

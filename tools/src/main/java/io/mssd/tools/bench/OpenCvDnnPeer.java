@@ -63,6 +63,7 @@ public final class OpenCvDnnPeer implements AutoCloseable {
      * {@link #runProfiled}; layers it fused into another (batch norm, scale, ReLU into the convolution
      * before them) take about no time of their own.
      */
+    private static final String ONNX_NODE = "onnx_node!";
     private double[] layerTicks;
     private int profiledRuns;
 
@@ -84,7 +85,10 @@ public final class OpenCvDnnPeer implements AutoCloseable {
         for (int i = 0; layerTicks != null && i < layerTicks.length; i++) {
             String name = names.get(i).getString();
             int end = name.indexOf('\0'); // the std::string's terminator comes along
-            ms.put(end < 0 ? name : name.substring(0, end), layerTicks[i] / profiledRuns / ticksPerMs);
+            if (end >= 0) name = name.substring(0, end);
+            // OpenCV names an ONNX layer after its node with this prefix; mssd's ONNX import uses the node name
+            if (name.startsWith(ONNX_NODE)) name = name.substring(ONNX_NODE.length());
+            ms.put(name, layerTicks[i] / profiledRuns / ticksPerMs);
         }
         return ms;
     }
