@@ -147,7 +147,6 @@ public final class ModelBenchmark {
                 if (peer != null) peer.runProfiled();
             }
             java.util.Map<String, Double> peerMs = peer == null ? null : peer.layerMs();
-            String peerName = "opencv";
             long[] ns = ws.layerNanos();
             Network net = d.model().network();
             ModelSummary s = ModelSummary.of(net, d.model().inputShape());
@@ -156,30 +155,28 @@ public final class ModelBenchmark {
             StringBuilder sb = new StringBuilder();
             int nameW = 12;
             for (ModelSummary.Row r : s.rows()) nameW = Math.max(nameW, r.name().length());
-            String peerColumn = peerMs == null ? "" : "  %" + Math.max(8, peerName.length() + 3) + "s";
-            String fmt = "%-" + nameW + "s  %-18s  %-14s  %8s  %6s  %8s" + peerColumn + "%n";
-            sb.append(peerMs == null ? String.format(Locale.ROOT, fmt, "layer", "type", "output", "ms", "share", "GFLOP/s")
-                    : String.format(Locale.ROOT, fmt, "layer", "type", "output", "ms", "share", "GFLOP/s", peerName + " ms"));
+            String fmt = "%-" + nameW + "s  %-18s  %-14s  %8s  %6s  %8s", peerFmt = "  %9s";
+            sb.append(String.format(Locale.ROOT, fmt, "layer", "type", "output", "ms", "share", "GFLOP/s"));
+            if (peerMs != null) sb.append(String.format(Locale.ROOT, peerFmt, "opencv ms"));
+            sb.append(System.lineSeparator());
             double pw = 0, dw = 0, other = 0, matchedOurs = 0, matchedPeer = 0;
             int matched = 0;
             for (int i = 0; i < ns.length; i++) {
                 ModelSummary.Row r = s.rows().get(i);
                 double ms = ns[i] / 1e6 / runs;
                 double gflops = r.multAdds() * 2 / (ns[i] / (double) runs) ;
-                String msText = String.format(Locale.ROOT, "%.3f", ms), share = String.format(Locale.ROOT, "%.1f%%", 100.0 * ns[i] / total),
-                        rate = r.multAdds() == 0 ? "" : String.format(Locale.ROOT, "%.1f", gflops);
-                if (peerMs == null) {
-                    sb.append(String.format(Locale.ROOT, fmt, r.name(), r.type(), r.output(), msText, share, rate));
-                } else {
+                sb.append(String.format(Locale.ROOT, fmt, r.name(), r.type(), r.output(), String.format(Locale.ROOT, "%.3f", ms),
+                        String.format(Locale.ROOT, "%.1f%%", 100.0 * ns[i] / total), r.multAdds() == 0 ? "" : String.format(Locale.ROOT, "%.1f", gflops)));
+                if (peerMs != null) {
                     Double theirs = peerMs.get(r.name());
                     if (theirs != null) {
                         matched++;
                         matchedOurs += ms;
                         matchedPeer += theirs;
                     }
-                    sb.append(String.format(Locale.ROOT, fmt, r.name(), r.type(), r.output(), msText, share, rate,
-                            theirs == null ? "" : String.format(Locale.ROOT, "%.3f", theirs)));
+                    sb.append(String.format(Locale.ROOT, peerFmt, theirs == null ? "" : String.format(Locale.ROOT, "%.3f", theirs)));
                 }
+                sb.append(System.lineSeparator());
                 if (r.type().startsWith("dw")) dw += ms;
                 else if (r.type().startsWith("conv 1x1")) pw += ms;
                 else other += ms;
@@ -192,12 +189,12 @@ public final class ModelBenchmark {
                 double peerAll = 0;
                 for (double v : peerMs.values()) peerAll += v;
                 if (matched == 0) { // an ONNX export's node names need not be the layer names mssd gives
-                    sb.append(String.format(Locale.ROOT, "%s, layer by layer: no layer name in common; all of %s's layers %.2f ms%n",
-                            peerName, peerName, peerAll));
+                    sb.append(String.format(Locale.ROOT, "opencv, layer by layer: no layer name in common; all of opencv's"
+                            + " layers %.2f ms%n", peerAll));
                 } else {
-                    sb.append(String.format(Locale.ROOT, "%s, layer by layer: the %d layers both name take %.2f ms in mssd and %.2f ms"
-                                    + " in %s (%.2fx); all of %s's layers %.2f ms%n", peerName, matched, matchedOurs, matchedPeer, peerName,
-                            matchedPeer > 0 ? matchedOurs / matchedPeer : Double.NaN, peerName, peerAll));
+                    sb.append(String.format(Locale.ROOT, "opencv, layer by layer: the %d layers both name take %.2f ms in mssd and"
+                                    + " %.2f ms in opencv (%.2fx); all of opencv's layers %.2f ms%n", matched, matchedOurs, matchedPeer,
+                            matchedPeer > 0 ? matchedOurs / matchedPeer : Double.NaN, peerAll));
                 }
             }
             return sb.toString();

@@ -58,37 +58,43 @@ public final class OpenCvDnnPeer implements AutoCloseable {
         }
     }
 
+    /** OpenCV names an ONNX layer after its node, with this prefix; mssd's ONNX import uses the node name alone. */
+    private static final String ONNX_NODE = "onnx_node!";
     /**
      * OpenCV's own time of each of its layers (Net.getPerfProfile), summed over the frames run so far by
-     * {@link #runProfiled}; layers it fused into another (batch norm, scale, ReLU into the convolution
-     * before them) take about no time of their own.
+     * {@link #runProfiled}, and the last frame's; layers it fused into another (batch norm, scale, ReLU into
+     * the convolution before them) take about no time of their own.
      */
-    private static final String ONNX_NODE = "onnx_node!";
-    private double[] layerTicks;
+    private double[] layerTicks, frameTicks;
     private int profiledRuns;
 
     /** One frame, as {@link #run}, adding each layer's time to the profile. */
     public void runProfiled() {
         run();
-        double[] t = new double[(int) net.getLayerNames().size()];
-        net.getPerfProfile(t);
-        if (layerTicks == null) layerTicks = new double[t.length];
-        for (int i = 0; i < t.length; i++) layerTicks[i] += t[i];
+        if (layerTicks == null) {
+            try (org.bytedeco.opencv.opencv_core.StringVector names = net.getLayerNames()) {
+                layerTicks = new double[(int) names.size()];
+                frameTicks = new double[layerTicks.length];
+            }
+        }
+        net.getPerfProfile(frameTicks);
+        for (int i = 0; i < frameTicks.length; i++) layerTicks[i] += frameTicks[i];
         profiledRuns++;
     }
 
     /** Mean time of each layer over the frames of {@link #runProfiled}, in ms, by layer name in OpenCV's order. */
     public java.util.Map<String, Double> layerMs() {
-        org.bytedeco.opencv.opencv_core.StringVector names = net.getLayerNames();
         double ticksPerMs = opencv_core.getTickFrequency() / 1000;
         java.util.Map<String, Double> ms = new java.util.LinkedHashMap<>();
-        for (int i = 0; layerTicks != null && i < layerTicks.length; i++) {
-            String name = names.get(i).getString();
-            int end = name.indexOf('\0'); // the std::string's terminator comes along
-            if (end >= 0) name = name.substring(0, end);
-            // OpenCV names an ONNX layer after its node with this prefix; mssd's ONNX import uses the node name
-            if (name.startsWith(ONNX_NODE)) name = name.substring(ONNX_NODE.length());
-            ms.put(name, layerTicks[i] / profiledRuns / ticksPerMs);
+        if (layerTicks == null) return ms;
+        try (org.bytedeco.opencv.opencv_core.StringVector names = net.getLayerNames()) {
+            for (int i = 0; i < layerTicks.length; i++) {
+                String name = names.get(i).getString();
+                int end = name.indexOf('\0'); // the std::string's terminator comes along
+                if (end >= 0) name = name.substring(0, end);
+                if (name.startsWith(ONNX_NODE)) name = name.substring(ONNX_NODE.length());
+                ms.put(name, layerTicks[i] / profiledRuns / ticksPerMs);
+            }
         }
         return ms;
     }

@@ -62,10 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
                     d.model().inputShape(), img.width(), img.height(), d.threads(), GemmKernel.fastest().name());
             double ms = ModelBenchmark.detectMs(d, img, warmup, runs);
             try (io.mssd.tools.bench.OpenCvDnnPeer cv = vsOpenCv ? openCvPeer(d, img) : null) {
-                if (profile) {
-                    System.out.print(ModelBenchmark.profile(d, runs, cv)
-                            + ModelBenchmark.stages(d, img, runs));
-                }
+                if (profile) System.out.print(ModelBenchmark.profile(d, runs, cv) + ModelBenchmark.stages(d, img, runs));
                 System.out.printf(Locale.ROOT, "mssd: %.2f ms/frame (median of %d, detect() incl. pre/post-processing)%n", ms, runs);
                 if (inFlight != null) {
                     double split = ModelBenchmark.imagesPerSecond(d, img, 1, 0, runs);
