@@ -63,7 +63,7 @@ public final class Im2col {
             java.util.Arrays.fill(dst, row + hi * w, row + plane, 0f);
             if (lo == hi) continue;
             int from = row + lo * w, to = row + hi * w, src = inOff + c * h * w + (lo + ky - padT) * w + d;
-            // the first or last element may lie outside the array; both are padding, zeroed below
+            // the first -d or the last d values may lie outside the array: padding either way, zeroed below
             int skipHead = src < 0 ? -src : 0, skipTail = Math.max(0, src + (to - from) - in.length);
             int n = to - from - skipHead - skipTail;
             if (n > 0) System.arraycopy(in, src + skipHead, dst, from + skipHead, n);
