@@ -114,6 +114,56 @@ public final class VectorGemmKernel implements GemmKernel {
         rows(r0, r1, j1 - L, 1, k, a, aOff + r0 * k, k, b, bOff + j1 - L, n, n, c, cOff, bias, biasOff, act, true, true);
     }
 
+    /** Columns of one strip of a packed B (see {@link #packB}): packed widths are multiples of it. */
+    public static int stripWidth() {
+        return 2 * L;
+    }
+
+    /**
+     * B [k x n] (n a multiple of {@link #stripWidth()}) laid out as {@link #multiplyPackedB} reads it: per k-block of
+     * KC rows, strip after strip, each strip's rows 2L floats apart (what block() copies B into on every call).
+     * Done once for constant operands (transformed weights) that a few rows of A meet.
+     */
+    public static float[] packB(float[] b, int bOff, int k, int n) {
+        float[] packed = new float[k * n];
+        packB(b, bOff, k, n, packed, 0);
+        return packed;
+    }
+
+    /** {@link #packB(float[], int, int, int)} into packed[q0 .. q0 + k * n). */
+    public static void packB(float[] b, int bOff, int k, int n, float[] packed, int q0) {
+        if (n % (2 * L) != 0) throw new IllegalArgumentException("packed B needs a multiple of " + 2 * L + " columns, got " + n);
+        for (int pc = 0, q = q0; pc < k; pc += KC) {
+            int kc = Math.min(k, pc + KC) - pc;
+            for (int j = 0; j < n; j += 2 * L) {
+                for (int p = 0; p < kc; p++, q += 2 * L) System.arraycopy(b, bOff + (pc + p) * n + j, packed, q, 2 * L);
+            }
+        }
+    }
+
+    /**
+     * C [m x n] = A [m x k] B, with B packed by {@link #packB} (starting at bOff): no bias, no activation. The same
+     * per-element order as block(), so the same bits; B is read where it lies instead of copied on every call.
+     */
+    public static void multiplyPackedB(int m, int n, int k, float[] a, int aOff, float[] packed, int bOff, float[] c, int cOff) {
+        float[] rowsA = PACK_A.get();
+        for (int pc = 0; pc < k; pc += KC) {
+            int pEnd = Math.min(k, pc + KC), kc = pEnd - pc;
+            boolean first = pc == 0, last = pEnd == k;
+            for (int ic = 0; ic < m; ic += MC) {
+                int iEnd = Math.min(m, ic + MC);
+                for (int i = ic; i < iEnd; i++) System.arraycopy(a, aOff + i * k + pc, rowsA, (i - ic) * KC, kc);
+                for (int g0 = ic, g1; g0 < iEnd; g0 = g1) {
+                    g1 = rowGroupEnd(g0, iEnd);
+                    for (int j = 0; j < n; j += 2 * L) {
+                        rows(g0, g1, j, 2, kc, rowsA, (g0 - ic) * KC, KC, packed, bOff + pc * n + j * kc, 2 * L, n, c, cOff,
+                                null, 0, Activation.NONE, first, last);
+                    }
+                }
+            }
+        }
+    }
+
     /**
      * A block one to two vectors wide (the 3x3 maps: 9 columns) as a single 2-vector strip, zero past its
      * last column, through the 6x2 tile into a scratch tile, then copied out: one pass of the 6x2 tile

@@ -31,12 +31,35 @@ public abstract class Convolution implements Layer {
         this.activation = activation;
     }
 
-    /** The specialised layer for this geometry: pointwise GEMM, depthwise kernel, or im2col + GEMM. */
+    /**
+     * The fastest layer for this geometry: pointwise GEMM, depthwise kernel, Winograd for 3x3/1 convolutions over
+     * at least {@link #WINOGRAD_MIN_CHANNELS} input channels, else im2col + GEMM.
+     */
     public static Convolution of(String name, ConvSpec spec, float[] weights, float[] bias, Activation activation) {
+        if (WinogradConv2d.fits(spec) && spec.cin() >= WINOGRAD_MIN_CHANNELS) {
+            return new WinogradConv2d(name, spec, weights, bias, activation);
+        }
+        return exact(name, spec, weights, bias, activation);
+    }
+
+    /** Winograd's transforms pay for themselves from this many input channels (a few vectors of them). */
+    public static final int WINOGRAD_MIN_CHANNELS = 32;
+
+    /**
+     * Like {@link #of}, but every output is its bias then the products in input order (no Winograd), as the
+     * integer-valued data of quantised models need: their sums are then exact.
+     */
+    public static Convolution exact(String name, ConvSpec spec, float[] weights, float[] bias, Activation activation) {
         if (spec.isPointwise()) return new PointwiseConv2d(name, spec, weights, bias, activation);
         if (spec.isDepthwise()) return new DepthwiseConv2d(name, spec, weights, bias, activation);
         return new Conv2d(name, spec, weights, bias, activation);
     }
+
+    /**
+     * Call after changing {@link #weights()} in place (a training step): a layer that keeps its weights in
+     * another form (Winograd's transformed weights) rebuilds it. Not while a forward pass runs.
+     */
+    public void weightsChanged() {}
 
     public ConvSpec spec() {
         return spec;

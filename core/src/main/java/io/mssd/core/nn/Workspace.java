@@ -61,7 +61,15 @@ public final class Workspace {
                 for (int j = 0; j < ins.length; j++) in[j] = ins[j] < 0 ? input : outputs[ins[j]];
                 steps[i] = m.bind(in, outputs[i], scratch);
             } else {
-                steps[i] = node.layer().bind(node.input() < 0 ? input : outputs[node.input()], outputs[i], scratch);
+                Tensor in = node.input() < 0 ? input : outputs[node.input()];
+                Network.Node prev = i > 0 ? network.nodes().get(i - 1) : null;
+                // sibling Winograd heads on one map: the second takes the input tiles the first left in scratch
+                if (prev != null && prev.input() == node.input() && node.layer() instanceof WinogradConv2d w
+                        && w.sharesInputTilesWith(prev.layer(), in.shape())) {
+                    steps[i] = w.bindAfter(prev.layer(), in, outputs[i], scratch);
+                } else {
+                    steps[i] = node.layer().bind(in, outputs[i], scratch);
+                }
             }
         }
         this.nanos = new long[shapes.length];

@@ -126,6 +126,13 @@ public final class TrainingGraph {
         }
     }
 
+    /** Call after an optimiser step: layers that keep their weights in another form rebuild it (see Convolution). */
+    public void weightsChanged() {
+        for (int i = 0; i < convs.length; i++) {
+            if (convs[i] != null && params.get(weightParam[i]).trainable()) convs[i].weightsChanged();
+        }
+    }
+
     public Pass newPass() {
         return new Pass();
     }

@@ -81,6 +81,40 @@ class GemmKernelTest {
     }
 
     @Test
+    void packedBProductIsBitForBitTheInOrderFmaChain() {
+        // what the Winograd layer multiplies by: B packed once (k-blocks of 256, strips of two vectors), no bias
+        SplittableRandom rnd = new SplittableRandom(29);
+        int strip = VectorGemmKernel.stripWidth(), cases = 0;
+        for (int m : IntStream.concat(IntStream.rangeClosed(1, 14), IntStream.of(25, 80)).toArray()) {
+            for (int n : new int[] {strip, 2 * strip, 8 * strip}) {
+                for (int k : new int[] {1, 3, 255, 256, 257, 600}) {
+                    float[] a = uniform(rnd, m * k + 3), b = uniform(rnd, k * n + 5);
+                    float[] packed = VectorGemmKernel.packB(b, 5, k, n);
+                    float[] withRoom = new float[packed.length + 7];
+                    System.arraycopy(packed, 0, withRoom, 7, packed.length);
+                    float[] c = new float[m * n + 2];
+                    VectorGemmKernel.multiplyPackedB(m, n, k, a, 3, withRoom, 7, c, 2);
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            float ref = 0f;
+                            for (int p = 0; p < k; p++) ref = Math.fma(a[3 + i * k + p], b[5 + p * n + j], ref);
+                            if (c[2 + i * n + j] != ref) {
+                                throw new AssertionError(m + "x" + n + "x" + k + ": C[" + i + "][" + j + "] = " + c[2 + i * n + j]
+                                        + ", in-order FMA gives " + ref);
+                            }
+                        }
+                    }
+                    cases++;
+                }
+            }
+        }
+        assertTrue(cases == 16 * 3 * 6, cases + " shapes");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> VectorGemmKernel.packB(new float[4 * (strip + 1)], 0, 4, strip + 1));
+        assertTrue(e.getMessage().contains("multiple of " + strip), e.getMessage());
+    }
+
+    @Test
     void vectorKernelOnNarrowBlocksIsBitForBitItsDocumentedOrder() {
         // one to two vectors wide (3x3 maps): the in-order FMA chain, through a zero-padded 2-vector strip;
         // under one vector (2x2 and 1x1 maps): per-lane partial sums over k's whole vectors, the lanes

@@ -206,7 +206,9 @@ public final class TfliteSsdImporter {
                     // then requantisation onto the output's uint8 grid
                     Activation fa = dequantize ? (head ? Activation.NONE : floatActivation(act, oq, op)) : Activation.NONE;
                     String convName = dequantize ? result : result + ":conv";
-                    Convolution conv = Convolution.of(convName, spec, weights, bias, fa);
+                    // quantised: integer-valued data, summed exactly only in input order (no Winograd)
+                    Convolution conv = dequantize ? Convolution.of(convName, spec, weights, bias, fa)
+                            : Convolution.exact(convName, spec, weights, bias, fa);
                     if (from.isEmpty()) nb.addFromInput(conv);
                     else nb.add(conv, from);
                     if (dequantize) {

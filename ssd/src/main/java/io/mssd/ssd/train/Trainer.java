@@ -202,6 +202,7 @@ public final class Trainer implements AutoCloseable {
         net.graph().collectGradients(gp, n > 0 ? 1f / n : 0f);
         float lr = schedule.rate(step) * opt.rateScale(e);
         optimizer.step(net.parameters(), lr);
+        net.graph().weightsChanged();
         step++;
         double cls = n > 0 ? total.classSum() / n : 0, box = n > 0 ? total.boxSum() / n : 0;
         return new Step(step, totalSteps, e, cls + box, cls, box, n, lr, frozen);
