@@ -1,6 +1,7 @@
 package io.mssd.core.nn;
 
 import io.mssd.core.kernels.Activation;
+import io.mssd.core.kernels.VectorSupport;
 import io.mssd.core.tensor.Shape;
 
 /**
@@ -33,10 +34,11 @@ public abstract class Convolution implements Layer {
 
     /**
      * The fastest layer for this geometry: pointwise GEMM, depthwise kernel, Winograd for 3x3/1 convolutions over
-     * at least {@link #WINOGRAD_MIN_CHANNELS} input channels, else im2col + GEMM.
+     * at least {@link #WINOGRAD_MIN_CHANNELS} input channels (with the Vector API: its transforms are vector code),
+     * else im2col + GEMM.
      */
     public static Convolution of(String name, ConvSpec spec, float[] weights, float[] bias, Activation activation) {
-        if (WinogradConv2d.fits(spec) && spec.cin() >= WINOGRAD_MIN_CHANNELS) {
+        if (WinogradConv2d.fits(spec) && spec.cin() >= WINOGRAD_MIN_CHANNELS && VectorSupport.available()) {
             return new WinogradConv2d(name, spec, weights, bias, activation);
         }
         return exact(name, spec, weights, bias, activation);

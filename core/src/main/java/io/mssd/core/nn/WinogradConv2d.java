@@ -4,6 +4,7 @@ import io.mssd.core.kernels.Activation;
 import io.mssd.core.kernels.ComputePool;
 import io.mssd.core.kernels.GemmKernel;
 import io.mssd.core.kernels.VectorGemmKernel;
+import io.mssd.core.kernels.VectorSupport;
 import io.mssd.core.kernels.WinogradF43;
 import io.mssd.core.tensor.Shape;
 import io.mssd.core.tensor.Tensor;
@@ -35,6 +36,9 @@ public final class WinogradConv2d extends Convolution {
     public WinogradConv2d(String name, ConvSpec spec, float[] weights, float[] bias, Activation activation, GemmKernel gemm) {
         super(name, spec, weights, bias, activation);
         if (!fits(spec)) throw new IllegalArgumentException("layer " + name + ": not a 3x3/1 convolution without groups");
+        if (!VectorSupport.available()) {
+            throw new IllegalStateException("layer " + name + ": Winograd's transforms need jdk.incubator.vector (see VectorSupport)");
+        }
         this.direct = new Conv2d(name, spec, weights, bias, activation, gemm);
         this.cinP = WinogradF43.paddedInputs(spec.cin());
         this.coutP = WinogradF43.paddedOutputs(spec.cout());
