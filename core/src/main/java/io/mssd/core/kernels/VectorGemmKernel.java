@@ -146,16 +146,28 @@ public final class VectorGemmKernel implements GemmKernel {
      * per-element order as block(), so the same bits; B is read where it lies instead of copied on every call.
      */
     public static void multiplyPackedB(int m, int n, int k, float[] a, int aOff, float[] packed, int bOff, float[] c, int cOff) {
+        multiplyPackedB(m, n, k, a, aOff, packed, bOff, c, cOff, 0, n, false);
+    }
+
+    /**
+     * Columns [j0, j1) (multiples of {@link #stripWidth()}) of C = A B as above; with {@code accumulate}, each element
+     * starts from the value C holds (a bias written there first: then bias and one FMA per k in order, block()'s
+     * order and bits) instead of zero.
+     */
+    public static void multiplyPackedB(int m, int n, int k, float[] a, int aOff, float[] packed, int bOff, float[] c, int cOff,
+                                       int j0, int j1, boolean accumulate) {
         float[] rowsA = PACK_A.get();
         for (int pc = 0; pc < k; pc += KC) {
             int pEnd = Math.min(k, pc + KC), kc = pEnd - pc;
-            boolean first = pc == 0, last = pEnd == k;
+            boolean first = pc == 0 && !accumulate, last = pEnd == k;
             for (int ic = 0; ic < m; ic += MC) {
                 int iEnd = Math.min(m, ic + MC);
                 for (int i = ic; i < iEnd; i++) System.arraycopy(a, aOff + i * k + pc, rowsA, (i - ic) * KC, kc);
-                for (int g0 = ic, g1; g0 < iEnd; g0 = g1) {
-                    g1 = rowGroupEnd(g0, iEnd);
-                    for (int j = 0; j < n; j += 2 * L) {
+                // strips outer: each strip of B (16 KiB) is read from memory once and stays in L1 while the row groups
+                // (in L2) pass; a k-block of B for a thousand columns (1 MiB) would not stay in L2 for the next group
+                for (int j = j0; j < j1; j += 2 * L) {
+                    for (int g0 = ic, g1; g0 < iEnd; g0 = g1) {
+                        g1 = rowGroupEnd(g0, iEnd);
                         rows(g0, g1, j, 2, kc, rowsA, (g0 - ic) * KC, KC, packed, bOff + pc * n + j * kc, 2 * L, n, c, cOff,
                                 null, 0, Activation.NONE, first, last);
                     }

@@ -24,12 +24,26 @@ public final class Conv2d extends Convolution {
     public Conv2d(String name, ConvSpec spec, float[] weights, float[] bias, Activation activation, GemmKernel gemm) {
         super(name, spec, weights, bias, activation);
         this.gemm = gemm;
+        this.small = new SmallMapProduct(spec.cout(), spec.cin() * spec.kh() * spec.kw());
+    }
+
+    private final SmallMapProduct small;
+
+    /** Small maps without groups: the product transposed, pixels as the GEMM's rows (see SmallMapProduct). */
+    private boolean transposed(Shape out) {
+        return spec.groups() == 1 && gemm == GemmKernel.fastest() && SmallMapProduct.fits(out.plane(), spec.cout());
     }
 
     @Override
     public long scratchFloats(Shape in) {
         Shape out = outputShape(in);
-        return (long) (spec.cin() / spec.groups()) * spec.kh() * spec.kw() * out.plane();
+        long patches = (long) (spec.cin() / spec.groups()) * spec.kh() * spec.kw() * out.plane();
+        return transposed(out) ? patches + small.scratchFloats(out.plane()) : patches;
+    }
+
+    @Override
+    public void weightsChanged() {
+        small.weightsChanged(weights);
     }
 
     @Override
@@ -65,6 +79,19 @@ public final class Conv2d extends Convolution {
                     }
                 };
             }
+        }
+        if (transposed(o)) {
+            Step[] steps = new Step[n];
+            for (int b = 0; b < n; b++) {
+                steps[b] = small.bind(weights, bias, activation, scratch, 0, plane, out.data(), b * spec.cout() * plane,
+                        scratch, rows * plane);
+            }
+            return pool -> {
+                for (int b = 0; b < n; b++) {
+                    pool.parallelFor(rows, 1, patches[b]);
+                    steps[b].execute(pool);
+                }
+            };
         }
         if (chunks >= 4) {
             return pool -> {

@@ -19,12 +19,39 @@ public final class PointwiseConv2d extends Convolution {
         super(name, spec, weights, bias, activation);
         if (!spec.isPointwise()) throw new IllegalArgumentException("layer " + name + ": not a 1x1/1 convolution");
         this.gemm = gemm;
+        this.small = new SmallMapProduct(spec.cout(), spec.cin());
+    }
+
+    private final SmallMapProduct small;
+
+    private boolean transposed(Shape in) {
+        return gemm == GemmKernel.fastest() && SmallMapProduct.fits(in.plane(), spec.cout());
+    }
+
+    @Override
+    public long scratchFloats(Shape in) {
+        return transposed(in) ? small.scratchFloats(in.plane()) : 0;
+    }
+
+    @Override
+    public void weightsChanged() {
+        small.weightsChanged(weights);
     }
 
     @Override
     public Step bind(Tensor in, Tensor out, float[] scratch) {
         Shape s = in.shape();
         int hw = s.plane();
+        if (transposed(s)) { // small maps: pixels as the GEMM's rows (see SmallMapProduct)
+            Step[] steps = new Step[s.n()];
+            for (int b = 0; b < s.n(); b++) {
+                steps[b] = small.bind(weights, bias, activation, in.data(), b * spec.cin() * hw, hw, out.data(),
+                        b * spec.cout() * hw, scratch, 0);
+            }
+            return pool -> {
+                for (Step st : steps) st.execute(pool);
+            };
+        }
         GemmTask[] tasks = new GemmTask[s.n()];
         for (int b = 0; b < s.n(); b++) {
             tasks[b] = new GemmTask(gemm).bind(spec.cout(), hw, spec.cin(), weights, 0,

@@ -20,8 +20,15 @@ class AllocationTest {
                 .add(Convolution.of("dw", ConvSpec.depthwise(16, 3, 1, Padding.SAME), Reference.random(rnd, 144, 0.3), Reference.random(rnd, 16, 0.1), Activation.RELU6))
                 .add(Convolution.of("dw2", ConvSpec.depthwise(16, 3, 2, Padding.SAME), Reference.random(rnd, 144, 0.3), Reference.random(rnd, 16, 0.1), Activation.RELU6))
                 .add(Convolution.of("pw", ConvSpec.pointwise(16, 32), Reference.random(rnd, 512, 0.3), Reference.random(rnd, 32, 0.1), Activation.RELU))
-                // down to maps of 12 and 4 pixels: the GEMM's one-strip and dot-product paths
+                // Winograd (3x3/1 on 32 channels, 16x12), then two sibling heads sharing its input tiles
+                .add(Convolution.of("wino", ConvSpec.conv(32, 32, 3, 1, Padding.SAME), Reference.random(rnd, 9216, 0.1), Reference.random(rnd, 32, 0.1), Activation.RELU))
+                .add(Convolution.of("head1", ConvSpec.conv(32, 8, 3, 1, Padding.SAME), Reference.random(rnd, 2304, 0.1), null, Activation.NONE), "wino")
+                .add(Convolution.of("head2", ConvSpec.conv(32, 32, 3, 1, Padding.SAME), Reference.random(rnd, 9216, 0.1), null, Activation.RELU), "wino")
+                // down to maps of 48, 12 and 4 pixels: the transposed small-map product, the GEMM's one-strip and
+                // dot-product paths
                 .add(Convolution.of("s1", ConvSpec.conv(32, 16, 3, 2, Padding.SAME), Reference.random(rnd, 4608, 0.1), null, Activation.RELU))
+                .add(Convolution.of("small", ConvSpec.conv(16, 32, 3, 1, Padding.SAME), Reference.random(rnd, 4608, 0.1), null, Activation.RELU))
+                .add(Convolution.of("back", ConvSpec.pointwise(32, 16), Reference.random(rnd, 512, 0.3), null, Activation.RELU))
                 .add(Convolution.of("s2", ConvSpec.conv(16, 16, 3, 2, Padding.SAME), Reference.random(rnd, 2304, 0.1), null, Activation.RELU))
                 .add(Convolution.of("p2", ConvSpec.pointwise(16, 16), Reference.random(rnd, 256, 0.3), null, Activation.RELU))
                 .add(Convolution.of("s3", ConvSpec.conv(16, 16, 3, 2, Padding.SAME), Reference.random(rnd, 2304, 0.1), null, Activation.RELU))
