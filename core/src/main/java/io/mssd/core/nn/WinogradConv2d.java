@@ -56,6 +56,7 @@ public final class WinogradConv2d extends Convolution {
 
     @Override
     public synchronized void weightsChanged() {
+        direct.weightsChanged(); // small maps: its own packed copy
         if (transformed == null) return;
         WinogradF43.transformWeights(weights, 0, spec.cout(), spec.cin(), transformed); // in place: bound steps hold it
     }

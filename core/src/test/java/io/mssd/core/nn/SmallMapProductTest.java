@@ -101,6 +101,24 @@ class SmallMapProductTest {
     }
 
     @Test
+    void changedWeightsTakeEffectAfterWeightsChanged() {
+        // the packed copy of the weights follows an optimiser's in-place step once told (Trainer does)
+        SplittableRandom rnd = new SplittableRandom(37);
+        for (ConvSpec spec : List.of(ConvSpec.pointwise(24, 40), ConvSpec.conv(24, 40, 3, 2, Padding.SAME))) {
+            float[] w = Reference.random(rnd, spec.weightCount(), 1), b = Reference.random(rnd, 40, 1);
+            Convolution layer = Convolution.of("c", spec, w, b, Activation.NONE);
+            Tensor x = Reference.random(rnd, Shape.of(1, 24, 5 * spec.stride(), 5 * spec.stride()));
+            Tensor before = Reference.run(layer, x, ComputePool.single());
+            for (int i = 0; i < w.length; i++) w[i] = 0.5f - w[i];
+            layer.weightsChanged();
+            Tensor after = Reference.run(layer, x, ComputePool.single());
+            assertEquals(Reference.conv(x, spec, w, b, Activation.NONE).data().length, after.data().length);
+            Reference.assertClose(Reference.conv(x, spec, w, b, Activation.NONE), after, 1e-5, spec + " after the change");
+            assertTrue(Math.abs(before.data()[0] - after.data()[0]) > 1e-3, "the output moved");
+        }
+    }
+
+    @Test
     void smallMapsTakeTheTransposedProductAndLargeOnesDoNot() {
         int lanes = VectorGemmKernel.stripWidth() / 2;
         assertTrue(SmallMapProduct.fits(25) && SmallMapProduct.fits(SmallMapProduct.MAX_PIXELS) && !SmallMapProduct.fits(100), "5x5 maps, not 10x10");

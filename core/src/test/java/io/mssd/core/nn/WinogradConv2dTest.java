@@ -115,17 +115,21 @@ class WinogradConv2dTest {
     @Test
     void changedWeightsTakeEffectAfterWeightsChanged() {
         SplittableRandom rnd = new SplittableRandom(11);
-        ConvSpec spec = ConvSpec.conv(40, 9, 3, 1, Padding.SAME);
-        float[] weights = Reference.random(rnd, spec.weightCount(), 1), bias = Reference.random(rnd, 9, 1);
+        ConvSpec spec = ConvSpec.conv(40, 32, 3, 1, Padding.SAME);
+        float[] weights = Reference.random(rnd, spec.weightCount(), 1), bias = Reference.random(rnd, 32, 1);
         Tensor in = Reference.random(rnd, Shape.of(1, 40, 12, 12));
+        Tensor small = Reference.random(rnd, Shape.of(1, 40, 5, 5)); // under 6 pixels a side: the small-map product
         WinogradConv2d layer = new WinogradConv2d("wino", spec, weights, bias, Activation.NONE);
         Tensor before = Reference.run(layer, in, ComputePool.single());
+        Tensor smallBefore = Reference.run(layer, small, ComputePool.single());
         for (int i = 0; i < weights.length; i++) weights[i] *= -2; // as an optimiser step does: in place
         layer.weightsChanged();
         Tensor after = Reference.run(layer, in, ComputePool.single());
-        Tensor expected = Reference.conv(in, spec, weights, bias, Activation.NONE);
-        Reference.assertClose(expected, after, 1e-5, "after weightsChanged");
+        Reference.assertClose(Reference.conv(in, spec, weights, bias, Activation.NONE), after, 1e-5, "after weightsChanged");
         assertTrue(Math.abs(before.data()[0] - after.data()[0]) > 1e-3, "the output moved");
+        Tensor smallAfter = Reference.run(layer, small, ComputePool.single());
+        Reference.assertClose(Reference.conv(small, spec, weights, bias, Activation.NONE), smallAfter, 1e-5, "small map");
+        assertTrue(Math.abs(smallBefore.data()[0] - smallAfter.data()[0]) > 1e-3, "the small map's output moved");
     }
 
     @Test
