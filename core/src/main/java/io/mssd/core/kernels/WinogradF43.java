@@ -118,7 +118,8 @@ public final class WinogradF43 {
             for (int tx = 0; tx < tilesX; tx++) {
                 int base = 4 * tx * colStride, dst = vOff + (firstTile + tx) * cinP + c0;
                 for (int c = 0; c < c1 - c0; c += LANES) {
-                    // B^T d, column by column: t[k][j]
+                    // B^T d, column by column: t[k][j] (the same six formulas as the row pass below, written out twice:
+                    // a helper taking or returning vectors boxes them wherever C2 does not inline it)
                     for (int j = 0, p = base + c; j < 6; j++, p += colStride) {
                         FloatVector d0 = FloatVector.fromArray(S, band, p), d1 = FloatVector.fromArray(S, band, p + rowStride),
                                 d2 = FloatVector.fromArray(S, band, p + 2 * rowStride),
