@@ -10,12 +10,14 @@ import io.mssd.core.tensor.Tensor;
 /**
  * General convolution (any kernel, stride, padding, groups) as im2col + GEMM per group:
  * the scratch buffer holds [(cin/groups)*kh*kw x OH*OW] patches of one group. Large maps are
- * unfolded and multiplied a chunk of output pixels at a time, split over threads by chunk.
+ * unfolded and multiplied a chunk of output pixels at a time, split over threads by chunk; maps of a few dozen
+ * pixels multiply transposed ({@link SmallMapProduct}).
  */
 public final class Conv2d extends Convolution {
     /** Output pixels unfolded and multiplied at a time on large maps: the patch chunk stays in L2. */
     private static final int CHUNK = 512;
     private final GemmKernel gemm;
+    private final SmallMapProduct small;
 
     public Conv2d(String name, ConvSpec spec, float[] weights, float[] bias, Activation activation) {
         this(name, spec, weights, bias, activation, GemmKernel.fastest());
@@ -26,8 +28,6 @@ public final class Conv2d extends Convolution {
         this.gemm = gemm;
         this.small = new SmallMapProduct(spec.cout(), spec.cin() * spec.kh() * spec.kw());
     }
-
-    private final SmallMapProduct small;
 
     /** Small maps without groups: the product transposed, pixels as the GEMM's rows (see SmallMapProduct). */
     private boolean transposed(Shape out) {

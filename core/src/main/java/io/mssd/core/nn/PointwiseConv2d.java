@@ -6,9 +6,13 @@ import io.mssd.core.kernels.GemmTask;
 import io.mssd.core.tensor.Shape;
 import io.mssd.core.tensor.Tensor;
 
-/** 1x1 convolution, stride 1: per image, out[Cout x HW] = W[Cout x Cin] * in[Cin x HW] (one GEMM). */
+/**
+ * 1x1 convolution, stride 1: per image, out[Cout x HW] = W[Cout x Cin] * in[Cin x HW] (one GEMM; on maps of a few
+ * dozen pixels transposed, see {@link SmallMapProduct}).
+ */
 public final class PointwiseConv2d extends Convolution {
     private final GemmKernel gemm;
+    private final SmallMapProduct small;
 
     public PointwiseConv2d(String name, ConvSpec spec, float[] weights, float[] bias, Activation activation) {
         this(name, spec, weights, bias, activation, GemmKernel.fastest());
@@ -21,8 +25,6 @@ public final class PointwiseConv2d extends Convolution {
         this.gemm = gemm;
         this.small = new SmallMapProduct(spec.cout(), spec.cin());
     }
-
-    private final SmallMapProduct small;
 
     private boolean transposed(Shape in) {
         return gemm == GemmKernel.fastest() && SmallMapProduct.fits(in.plane(), spec.cout());
