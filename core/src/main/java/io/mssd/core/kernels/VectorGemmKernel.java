@@ -119,6 +119,11 @@ public final class VectorGemmKernel implements GemmKernel {
         return 2 * L;
     }
 
+    /** {@code n} columns rounded up to whole strips: the width of a packed B that holds them. */
+    public static int paddedColumns(int n) {
+        return (n + 2 * L - 1) / (2 * L) * (2 * L);
+    }
+
     /**
      * B [k x n] (n a multiple of {@link #stripWidth()}) laid out as {@link #multiplyPackedB} reads it: per k-block of
      * KC rows, strip after strip, each strip's rows 2L floats apart (what block() copies B into on every call).
@@ -133,11 +138,9 @@ public final class VectorGemmKernel implements GemmKernel {
     /** {@link #packB(float[], int, int, int)} into packed[q0 .. q0 + k * n). */
     public static void packB(float[] b, int bOff, int k, int n, float[] packed, int q0) {
         if (n % (2 * L) != 0) throw new IllegalArgumentException("packed B needs a multiple of " + 2 * L + " columns, got " + n);
-        for (int pc = 0, q = q0; pc < k; pc += KC) {
+        for (int pc = 0, q = q0; pc < k; pc += KC) { // block()'s panel, k-block after k-block
             int kc = Math.min(k, pc + KC) - pc;
-            for (int j = 0; j < n; j += 2 * L) {
-                for (int p = 0; p < kc; p++, q += 2 * L) System.arraycopy(b, bOff + (pc + p) * n + j, packed, q, 2 * L);
-            }
+            for (int j = 0; j < n; j += 2 * L) q = packStrip(b, bOff + pc * n + j, n, kc, packed, q);
         }
     }
 

@@ -41,8 +41,7 @@ public final class WinogradF43 {
 
     /** Output channels rounded up to whole strips of the GEMM's packed B. */
     public static int paddedOutputs(int c) {
-        int strip = VectorGemmKernel.stripWidth();
-        return (c + strip - 1) / strip * strip;
+        return VectorGemmKernel.paddedColumns(c);
     }
 
     /**
@@ -50,20 +49,20 @@ public final class WinogradF43 {
      * position packed for {@link VectorGemmKernel#multiplyPackedB} at position * cinP * coutP: the B operand
      * (k = input channels, columns = output channels) of the position's GEMM.
      */
-    public static float[] transformWeights(float[] w, int wOff, int cout, int cin) {
+    public static float[] transformWeights(float[] w, int cout, int cin) {
         float[] packed = new float[POSITIONS * paddedInputs(cin) * paddedOutputs(cout)];
-        transformWeights(w, wOff, cout, cin, packed);
+        transformWeights(w, cout, cin, packed);
         return packed;
     }
 
-    /** {@link #transformWeights(float[], int, int, int)} into {@code packed} (after a training step: in place). */
-    public static void transformWeights(float[] w, int wOff, int cout, int cin, float[] packed) {
+    /** {@link #transformWeights(float[], int, int)} into {@code packed} (after a training step: in place). */
+    public static void transformWeights(float[] w, int cout, int cin, float[] packed) {
         int cinP = paddedInputs(cin), coutP = paddedOutputs(cout);
         float[] u = new float[POSITIONS * cinP * coutP];
         double[] gg = new double[18];
         for (int o = 0; o < cout; o++) {
             for (int c = 0; c < cin; c++) {
-                int src = wOff + (o * cin + c) * 9;
+                int src = (o * cin + c) * 9;
                 for (int r = 0; r < 6; r++) { // G g: 6x3
                     for (int x = 0; x < 3; x++) {
                         gg[r * 3 + x] = G[r][0] * w[src + x] + G[r][1] * w[src + 3 + x] + G[r][2] * w[src + 6 + x];

@@ -17,6 +17,8 @@ import io.mssd.core.kernels.VectorSupport;
 final class SmallMapProduct {
     /** Maps of more pixels keep the usual orientation (10x10: the GEMM gained 10-15%, the transposes took it back). */
     static final int MAX_PIXELS = 64;
+    /** Fewer output channels keep the usual orientation: transposing the input costs more than the product gains. */
+    static final int MIN_OUTPUTS = 32;
 
     private final int cout, k, coutP;
     /** W^T [k][coutP], packed; made on the first bind, refreshed in place by {@link #weightsChanged}. */
@@ -26,12 +28,8 @@ final class SmallMapProduct {
         this.cout = cout;
         this.k = k;
         // without the Vector API this is never bound (fits() is false), and VectorGemmKernel must not load
-        int strip = VectorSupport.available() ? VectorGemmKernel.stripWidth() : 1;
-        this.coutP = (cout + strip - 1) / strip * strip;
+        this.coutP = VectorSupport.available() ? VectorGemmKernel.paddedColumns(cout) : cout;
     }
-
-    /** Fewer output channels keep the usual orientation: transposing the input costs more than the product gains. */
-    static final int MIN_OUTPUTS = 32;
 
     /**
      * True for maps this takes: from one vector of pixels (narrower ones are dot products in another order) to

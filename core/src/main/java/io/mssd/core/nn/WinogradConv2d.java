@@ -50,7 +50,7 @@ public final class WinogradConv2d extends Convolution {
     }
 
     private synchronized float[] transformed() {
-        if (transformed == null) transformed = WinogradF43.transformWeights(weights, 0, spec.cout(), spec.cin());
+        if (transformed == null) transformed = WinogradF43.transformWeights(weights, spec.cout(), spec.cin());
         return transformed;
     }
 
@@ -58,7 +58,7 @@ public final class WinogradConv2d extends Convolution {
     public synchronized void weightsChanged() {
         direct.weightsChanged(); // small maps: its own packed copy
         if (transformed == null) return;
-        WinogradF43.transformWeights(weights, 0, spec.cout(), spec.cin(), transformed); // in place: bound steps hold it
+        WinogradF43.transformWeights(weights, spec.cout(), spec.cin(), transformed); // in place: bound steps hold it
     }
 
     private static boolean small(Shape out) {
