@@ -92,61 +92,59 @@ public final class WinogradF43 {
      * The tiles of one row of tiles: tile x of row {@code tileRow} covers the 6x6 input pixels from
      * (4 tileRow - padT, 4 x - padL) (zero outside the map) of the image at x[xOff] ([cin][h][w]) and writes its 36
      * transformed values to v[vOff + (position * tiles + firstTile + x) * cinP + channel], for {@code tilesX}
-     * tiles, channels of bands [bandFrom, bandTo) (see {@link #bands}). The 6 input rows are copied a band of
-     * channels at a time into a buffer [row][column][channel] that stays in L1 (channels innermost, so that a vector
-     * holds channels); padded channels are zero.
+     * tiles, the channels of band {@code channelBand} (see {@link #bands}). The band's 6 input rows are first
+     * copied into a buffer [row][column][channel] that stays in L1 (channels innermost, so that a vector holds
+     * channels); padded channels are zero.
      */
     public static void inputRow(float[] x, int xOff, int cin, int h, int w, int padT, int padL, int tileRow, int tilesX,
-                                int cinP, float[] v, int vOff, int tiles, int firstTile, int bandFrom, int bandTo) {
+                                int cinP, float[] v, int vOff, int tiles, int firstTile, int channelBand) {
         float[] t = ThreadBuffers.atLeast(TEMP, 40 * LANES);
         int bw = 4 * tilesX + 2, plane = h * w;
         float[] band = ThreadBuffers.atLeast(BAND, 6 * bw * BAND_CHANNELS);
         int colStride = BAND_CHANNELS, rowStride = bw * BAND_CHANNELS, posStride = tiles * cinP;
-        for (int c0 = bandFrom * BAND_CHANNELS; c0 < Math.min(cinP, bandTo * BAND_CHANNELS); c0 += BAND_CHANNELS) {
-            int c1 = Math.min(cinP, c0 + BAND_CHANNELS), real = Math.min(cin, c1);
-            for (int r = 0; r < 6; r++) {
-                int iy = 4 * tileRow + r - padT;
-                for (int px = 0; px < bw; px++) {
-                    int ix = px - padL, dst = (r * bw + px) * BAND_CHANNELS - c0, c = c0;
-                    if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-                        for (int src = xOff + c0 * plane + iy * w + ix; c < real; c++, src += plane) band[dst + c] = x[src];
-                    }
-                    for (; c < c1; c++) band[dst + c] = 0f;
+        int c0 = channelBand * BAND_CHANNELS, c1 = Math.min(cinP, c0 + BAND_CHANNELS), real = Math.min(cin, c1);
+        for (int r = 0; r < 6; r++) {
+            int iy = 4 * tileRow + r - padT;
+            for (int px = 0; px < bw; px++) {
+                int ix = px - padL, dst = (r * bw + px) * BAND_CHANNELS - c0, c = c0;
+                if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                    for (int src = xOff + c0 * plane + iy * w + ix; c < real; c++, src += plane) band[dst + c] = x[src];
                 }
+                for (; c < c1; c++) band[dst + c] = 0f;
             }
-            for (int tx = 0; tx < tilesX; tx++) {
-                int base = 4 * tx * colStride, dst = vOff + (firstTile + tx) * cinP + c0;
-                for (int c = 0; c < c1 - c0; c += LANES) {
-                    // B^T d, column by column: t[k][j] (the same six formulas as the row pass below, written out twice:
-                    // a helper taking or returning vectors boxes them wherever C2 does not inline it)
-                    for (int j = 0, p = base + c; j < 6; j++, p += colStride) {
-                        FloatVector d0 = FloatVector.fromArray(S, band, p), d1 = FloatVector.fromArray(S, band, p + rowStride),
-                                d2 = FloatVector.fromArray(S, band, p + 2 * rowStride),
-                                d3 = FloatVector.fromArray(S, band, p + 3 * rowStride),
-                                d4 = FloatVector.fromArray(S, band, p + 4 * rowStride),
-                                d5 = FloatVector.fromArray(S, band, p + 5 * rowStride);
-                        FloatVector s42 = d4.sub(d2), s31 = d3.sub(d1);
-                        d0.mul(4f).sub(d2.mul(5f)).add(d4).intoArray(t, j * LANES);
-                        s42.sub(d1.add(d2).mul(4f).sub(d3.add(d2))).intoArray(t, (6 + j) * LANES);
-                        s42.add(d1.sub(d2).mul(4f).sub(d3.sub(d2))).intoArray(t, (12 + j) * LANES);
-                        s42.add(s31.mul(2f)).intoArray(t, (18 + j) * LANES);
-                        s42.sub(s31.mul(2f)).intoArray(t, (24 + j) * LANES);
-                        d1.mul(4f).sub(d3.mul(5f)).add(d5).intoArray(t, (30 + j) * LANES);
-                    }
-                    // (B^T d) B, row by row: v[k][l]
-                    for (int k = 0, q = dst + c; k < 6; k++, q += 6 * posStride) {
-                        int r = k * 6 * LANES;
-                        FloatVector d0 = FloatVector.fromArray(S, t, r), d1 = FloatVector.fromArray(S, t, r + LANES),
-                                d2 = FloatVector.fromArray(S, t, r + 2 * LANES), d3 = FloatVector.fromArray(S, t, r + 3 * LANES),
-                                d4 = FloatVector.fromArray(S, t, r + 4 * LANES), d5 = FloatVector.fromArray(S, t, r + 5 * LANES);
-                        FloatVector s42 = d4.sub(d2), s31 = d3.sub(d1);
-                        d0.mul(4f).sub(d2.mul(5f)).add(d4).intoArray(v, q);
-                        s42.sub(d1.add(d2).mul(4f).sub(d3.add(d2))).intoArray(v, q + posStride);
-                        s42.add(d1.sub(d2).mul(4f).sub(d3.sub(d2))).intoArray(v, q + 2 * posStride);
-                        s42.add(s31.mul(2f)).intoArray(v, q + 3 * posStride);
-                        s42.sub(s31.mul(2f)).intoArray(v, q + 4 * posStride);
-                        d1.mul(4f).sub(d3.mul(5f)).add(d5).intoArray(v, q + 5 * posStride);
-                    }
+        }
+        for (int tx = 0; tx < tilesX; tx++) {
+            int base = 4 * tx * colStride, dst = vOff + (firstTile + tx) * cinP + c0;
+            for (int c = 0; c < c1 - c0; c += LANES) {
+                // B^T d, column by column: t[k][j] (the same six formulas as the row pass below, written out twice:
+                // a helper taking or returning vectors boxes them wherever C2 does not inline it)
+                for (int j = 0, p = base + c; j < 6; j++, p += colStride) {
+                    FloatVector d0 = FloatVector.fromArray(S, band, p), d1 = FloatVector.fromArray(S, band, p + rowStride),
+                            d2 = FloatVector.fromArray(S, band, p + 2 * rowStride),
+                            d3 = FloatVector.fromArray(S, band, p + 3 * rowStride),
+                            d4 = FloatVector.fromArray(S, band, p + 4 * rowStride),
+                            d5 = FloatVector.fromArray(S, band, p + 5 * rowStride);
+                    FloatVector s42 = d4.sub(d2), s31 = d3.sub(d1);
+                    d0.mul(4f).sub(d2.mul(5f)).add(d4).intoArray(t, j * LANES);
+                    s42.sub(d1.add(d2).mul(4f).sub(d3.add(d2))).intoArray(t, (6 + j) * LANES);
+                    s42.add(d1.sub(d2).mul(4f).sub(d3.sub(d2))).intoArray(t, (12 + j) * LANES);
+                    s42.add(s31.mul(2f)).intoArray(t, (18 + j) * LANES);
+                    s42.sub(s31.mul(2f)).intoArray(t, (24 + j) * LANES);
+                    d1.mul(4f).sub(d3.mul(5f)).add(d5).intoArray(t, (30 + j) * LANES);
+                }
+                // (B^T d) B, row by row: v[k][l]
+                for (int k = 0, q = dst + c; k < 6; k++, q += 6 * posStride) {
+                    int r = k * 6 * LANES;
+                    FloatVector d0 = FloatVector.fromArray(S, t, r), d1 = FloatVector.fromArray(S, t, r + LANES),
+                            d2 = FloatVector.fromArray(S, t, r + 2 * LANES), d3 = FloatVector.fromArray(S, t, r + 3 * LANES),
+                            d4 = FloatVector.fromArray(S, t, r + 4 * LANES), d5 = FloatVector.fromArray(S, t, r + 5 * LANES);
+                    FloatVector s42 = d4.sub(d2), s31 = d3.sub(d1);
+                    d0.mul(4f).sub(d2.mul(5f)).add(d4).intoArray(v, q);
+                    s42.sub(d1.add(d2).mul(4f).sub(d3.add(d2))).intoArray(v, q + posStride);
+                    s42.add(d1.sub(d2).mul(4f).sub(d3.sub(d2))).intoArray(v, q + 2 * posStride);
+                    s42.add(s31.mul(2f)).intoArray(v, q + 3 * posStride);
+                    s42.sub(s31.mul(2f)).intoArray(v, q + 4 * posStride);
+                    d1.mul(4f).sub(d3.mul(5f)).add(d5).intoArray(v, q + 5 * posStride);
                 }
             }
         }

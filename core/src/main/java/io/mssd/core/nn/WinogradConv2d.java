@@ -118,7 +118,7 @@ public final class WinogradConv2d extends Convolution {
             for (int i = i0; i < i1; i++) {
                 int ty = i / bands, band = i % bands;
                 WinogradF43.inputRow(x, image[0] * cin * plane, cin, h, w, padT, padL, ty, tw, cinP, scratch, vOff, tiles,
-                        ty * tw, band, band + 1);
+                        ty * tw, band);
             }
         };
         ComputePool.RangeTask products = (p0, p1, worker) -> {
