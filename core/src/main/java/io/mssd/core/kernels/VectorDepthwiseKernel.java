@@ -10,11 +10,13 @@ import jdk.incubator.vector.VectorSpecies;
  * scratch plane with its zero padding made explicit, so every output pixel is an "interior" one:
  * rows are then computed 16 output columns at a time with the nine taps in registers, the ragged
  * end as one more vector overlapping the previous one (recomputing identical values). Stride 2
- * computes the stride-1 row and keeps every other column: twice the arithmetic, but all of it in
- * vectors (JDK 17's Vector API has no cheap strided load). Small maps (19x19, 10x10) run the whole
- * padded plane as one long row and drop the columns between rows: fewer, fuller vectors. Maps too
- * small even for that use plain loops on the padded plane (on JDK 17, C2 boxes 8-lane vectors in
- * this loop, which would allocate); other kernel sizes use the scalar kernel.
+ * stores each padded row as its even columns, then its odd ones (JDK 17's Vector API has no cheap
+ * strided load): a kernel row's taps are then three unit-stride loads and only the kept outputs are
+ * computed. Small stride-1 maps (19x19, 10x10) run the whole padded plane as one long row and drop
+ * the columns between rows: fewer, fuller vectors; stride-2 maps under a vector wide do the same
+ * and keep every other column. Maps too small even for that use plain loops on the padded plane
+ * (on JDK 17, C2 boxes 8-lane vectors in this loop, which would allocate); other kernel sizes use
+ * the scalar kernel. Every output is its bias, then one FMA per tap in order (a zero in the padding).
  */
 public final class VectorDepthwiseKernel implements DepthwiseKernel {
     public static final VectorDepthwiseKernel INSTANCE = new VectorDepthwiseKernel();
@@ -43,15 +45,19 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
         }
         // padded plane: rows -padT .. (oh-1)*stride+2-padT of the input, likewise columns
         int hp = (oh - 1) * stride + 3, wp = (ow - 1) * stride + 3;
-        int full = wp - 2; // stride-1 outputs of a padded row
+        // Stride 2 on maps at least a vector wide: each padded row stored as its even columns, then its odd ones,
+        // so that the three taps of a kernel row are unit-stride loads (even x, odd x, even x + 1) and only the
+        // outputs kept are computed.
+        boolean split = stride == 2 && ow >= L;
+        int half = (wp + 1) / 2; // where a split row's odd columns start
         // Small maps: the stride-1 outputs of the whole padded plane as one long row, the columns
         // between rows computed and dropped, when that takes fewer vectors than row by row.
         int span = (oh - 1) * stride * wp + (ow - 1) * stride + 1;
-        int rowVectors = oh * (((stride == 1 ? ow : full) + L - 1) / L), flatVectors = (span + L - 1) / L;
-        boolean flat = span >= L && (ow < L || 5 * flatVectors < 4 * rowVectors);
+        int rowVectors = oh * ((ow + L - 1) / L), flatVectors = (span + L - 1) / L;
+        boolean flat = !split && span >= L && (ow < L || 5 * flatVectors < 4 * rowVectors);
         // + 1: evenLanes reads one past the last even value
-        float[] p = ThreadBuffers.atLeast(PLANE, hp * wp + Math.max(full, span) + 1);
-        int tmp = hp * wp; // stride-1 results that are picked from: a row (stride 2) or the flat span
+        float[] p = ThreadBuffers.atLeast(PLANE, hp * wp + span + 1);
+        int tmp = hp * wp; // the flat span's stride-1 results, picked from
         int x0 = Math.min(padL, wp), x1 = Math.min(wp, padL + w); // padded columns holding input
         // the padding is zeroed once: each channel then overwrites only the input rows' interior
         java.util.Arrays.fill(p, 0, hp * wp, 0f);
@@ -60,7 +66,9 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
             int plane = inOff + ch * h * w + (x0 - padL);
             for (int y = y0; y < y1; y++) {
                 int src = plane + (y - padT) * w, dst = y * wp + x0;
-                if (cols < L) {
+                if (split) {
+                    splitRow(in, src, p, y * wp, half, x0, x1);
+                } else if (cols < L) {
                     for (int x = 0; x < cols; x++) p[dst + x] = in[src + x];
                 } else {
                     for (int xs = 0; xs < cols; xs += L) {
@@ -71,8 +79,12 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
             }
             float b = bias == null ? 0f : bias[ch];
             int o = outOff + ch * oh * ow;
+            if (split) {
+                for (int oy = 0; oy < oh; oy++) row(p, oy * 2 * wp, half, 1, wp, ow, weights, ch * 9, b, act, out, o + oy * ow);
+                continue;
+            }
             if (flat) {
-                row(p, 0, wp, span, weights, ch * 9, b, act, p, tmp);
+                row(p, 0, 1, 2, wp, span, weights, ch * 9, b, act, p, tmp);
                 for (int oy = 0; oy < oh; oy++) {
                     int src = tmp + oy * stride * wp, dst = o + oy * ow;
                     if (stride == 1) {
@@ -87,26 +99,44 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
                 narrowRows(p, wp, stride, weights, ch * 9, b, act, out, o, oh, ow);
                 continue;
             }
-            if (stride == 1) {
-                int oy = 0;
-                for (; oy + 1 < oh; oy += 2) rowPair(p, oy * wp, wp, ow, weights, ch * 9, b, act, out, o + oy * ow, ow);
-                if (oy < oh) row(p, oy * wp, wp, ow, weights, ch * 9, b, act, out, o + oy * ow);
-                continue;
-            }
-            for (int oy = 0; oy < oh; oy++) {
-                row(p, oy * stride * wp, wp, full, weights, ch * 9, b, act, p, tmp);
-                evenLanes(p, tmp, out, o + oy * ow, ow);
-            }
+            int oy = 0;
+            for (; oy + 1 < oh; oy += 2) rowPair(p, oy * wp, wp, ow, weights, ch * 9, b, act, out, o + oy * ow, ow);
+            if (oy < oh) row(p, oy * wp, 1, 2, wp, ow, weights, ch * 9, b, act, out, o + oy * ow);
+        }
+    }
+
+    private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(S, i -> (2 * i + 1) % L);
+
+    /**
+     * Padded columns [x0, x1) of one row, read from in[src ..], written split: padded column x to p[d + x / 2]
+     * when x is even, to p[d + half + x / 2] when odd.
+     */
+    private static void splitRow(float[] in, int src, float[] p, int d, int half, int x0, int x1) {
+        int j0 = (x0 + 1) / 2, j1 = x1 / 2; // pairs (2j, 2j + 1) wholly inside [x0, x1)
+        int from = src - x0; // in[from + x] holds padded column x
+        if (j1 - j0 < L) {
+            for (int x = x0; x < x1; x++) p[d + (x & 1) * half + x / 2] = in[from + x];
+            return;
+        }
+        if (x0 < 2 * j0) p[d + half + x0 / 2] = in[from + x0]; // odd first column
+        if (x1 > 2 * j1) p[d + j1] = in[from + x1 - 1]; // even last column
+        int last = j1 - L;
+        for (int js = j0; js < j1; js += L) {
+            int j = Math.min(js, last); // the last vector overlaps the previous one
+            FloatVector lo = FloatVector.fromArray(S, in, from + 2 * j), hi = FloatVector.fromArray(S, in, from + 2 * j + L);
+            lo.rearrange(EVENS).blend(hi.rearrange(EVENS), UPPER).intoArray(p, d + j);
+            lo.rearrange(ODDS).blend(hi.rearrange(ODDS), UPPER).intoArray(p, d + half + j);
         }
     }
 
     /**
-     * One stride-1 output row of the padded plane: out[o + x] = act(b + sum over ky, kx of
-     * w[ky][kx] * p[s + ky * step + x + kx]) for x in [0, n), n >= 16.
+     * One output row: out[o + x] = act(b + sum over ky of w[ky][0] * p[s + ky * step + x]
+     * + w[ky][1] * p[s + t1 + ky * step + x] + w[ky][2] * p[s + t2 + ky * step + x]) for x in [0, n), n >= L:
+     * stride 1 has its taps at t1 = 1, t2 = 2; a split row (stride 2) at its odd columns and the next even one.
      */
-    private static void row(float[] p, int s, int step, int n, float[] wt, int wo, float bias, Activation act,
-                            float[] out, int o) {
-        int s0 = s, s1 = s + 1, s2 = s + 2;
+    private static void row(float[] p, int s, int t1, int t2, int step, int n, float[] wt, int wo, float bias,
+                            Activation act, float[] out, int o) {
+        int s0 = s, s1 = s + t1, s2 = s + t2;
         FloatVector w0 = FloatVector.broadcast(S, wt[wo]), w1 = FloatVector.broadcast(S, wt[wo + 1]),
                 w2 = FloatVector.broadcast(S, wt[wo + 2]), w3 = FloatVector.broadcast(S, wt[wo + 3]),
                 w4 = FloatVector.broadcast(S, wt[wo + 4]), w5 = FloatVector.broadcast(S, wt[wo + 5]),
