@@ -1,8 +1,6 @@
 package io.mssd.core.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -55,7 +53,7 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
         int span = (oh - 1) * stride * wp + (ow - 1) * stride + 1;
         int rowVectors = oh * ((ow + L - 1) / L), flatVectors = (span + L - 1) / L;
         boolean flat = !split && span >= L && (ow < L || 5 * flatVectors < 4 * rowVectors);
-        // + 1: evenLanes reads one past the last even value
+        // + 1: the even columns' copy reads one past the last even value
         float[] p = ThreadBuffers.atLeast(PLANE, hp * wp + span + 1);
         int tmp = hp * wp; // the flat span's stride-1 results, picked from
         int x0 = Math.min(padL, wp), x1 = Math.min(wp, padL + w); // padded columns holding input
@@ -90,7 +88,7 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
                     if (stride == 1) {
                         System.arraycopy(p, src, out, dst, ow);
                     } else {
-                        evenLanes(p, src, out, dst, ow);
+                        VectorEvenColumns.copy(p, src, out, dst, ow);
                     }
                 }
                 continue;
@@ -105,8 +103,6 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
         }
     }
 
-    private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(S, i -> (2 * i + 1) % L);
-
     /**
      * Padded columns [x0, x1) of one row, read from in[src ..], written split: padded column x to p[d + x / 2]
      * when x is even, to p[d + half + x / 2] when odd.
@@ -120,13 +116,7 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
         }
         if (x0 < 2 * j0) p[d + half + x0 / 2] = in[from + x0]; // odd first column
         if (x1 > 2 * j1) p[d + j1] = in[from + x1 - 1]; // even last column
-        int last = j1 - L;
-        for (int js = j0; js < j1; js += L) {
-            int j = Math.min(js, last); // the last vector overlaps the previous one
-            FloatVector lo = FloatVector.fromArray(S, in, from + 2 * j), hi = FloatVector.fromArray(S, in, from + 2 * j + L);
-            lo.rearrange(EVENS).blend(hi.rearrange(EVENS), UPPER).intoArray(p, d + j);
-            lo.rearrange(ODDS).blend(hi.rearrange(ODDS), UPPER).intoArray(p, d + half + j);
-        }
+        VectorEvenColumns.split(in, from + 2 * j0, p, d + j0, d + half + j0, j1 - j0);
     }
 
     /**
@@ -202,27 +192,6 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
             }
             top.intoArray(out, o + x);
             bot.intoArray(out, o + outStep + x);
-        }
-    }
-
-    private static final VectorShuffle<Float> EVENS =
-            VectorShuffle.fromOp(S, i -> (2 * i) % L);
-    private static final VectorMask<Float> UPPER = VectorMask.fromLong(S, ((1L << L) - 1) & ~((1L << (L / 2)) - 1));
-
-    /**
-     * dst[d + x] = src[s + 2x] for x in [0, n): the even lanes of two vectors, each permuted, then
-     * blended (JDK 17 compiles this, unlike the two-vector rearrange, without allocating).
-     */
-    private static void evenLanes(float[] src, int s, float[] dst, int d, int n) {
-        if (n < L || s + 2 * n > src.length) {
-            for (int x = 0; x < n; x++) dst[d + x] = src[s + 2 * x];
-            return;
-        }
-        int last = n - L;
-        for (int xs = 0; xs < n; xs += L) {
-            int x = Math.min(xs, last); // the last vector overlaps the previous one
-            FloatVector lo = FloatVector.fromArray(S, src, s + 2 * x), hi = FloatVector.fromArray(S, src, s + 2 * x + L);
-            lo.rearrange(EVENS).blend(hi.rearrange(EVENS), UPPER).intoArray(dst, d + x);
         }
     }
 

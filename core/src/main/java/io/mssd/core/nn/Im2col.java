@@ -1,5 +1,7 @@
 package io.mssd.core.nn;
 
+import io.mssd.core.kernels.EvenColumns;
+
 /**
  * Unfolds convolution windows into GEMM rows: row (c, ky, kx) of the patch matrix [cin*kh*kw x oh*ow]
  * holds that tap for every output pixel (column oy*ow + ox); {@link #addBack} is its adjoint (col2im),
@@ -38,6 +40,8 @@ public final class Im2col {
                 if (stride == 1) {
                     // not when empty: a may then lie past the input's end, which arraycopy refuses even for nothing
                     if (b > a) System.arraycopy(in, srow + a, dst, row + a, b - a);
+                } else if (stride == 2) {
+                    EvenColumns.copy(in, srow + 2 * a, dst, row + a, b - a);
                 } else {
                     for (int ox = a; ox < b; ox++) dst[row + ox] = in[srow + ox * stride];
                 }

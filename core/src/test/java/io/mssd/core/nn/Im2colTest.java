@@ -19,7 +19,7 @@ class Im2colTest {
         for (int k : new int[] {1, 2, 3, 5}) {
             for (int stride = 1; stride <= 2; stride++) {
                 for (int h = 1; h <= 12; h += 3) {
-                    for (int w = 1; w <= 21; w += 4) {
+                    for (int w : new int[] {1, 5, 9, 13, 17, 21, 34, 45}) { // up to 22 outputs a row at stride 2: the vector copies
                         for (int padT = 0; padT < k; padT++) {
                             for (int padL = 0; padL < k; padL++) {
                                 int c = 2;
@@ -30,12 +30,16 @@ class Im2colTest {
                                 float[] in = new float[c * h * w + 2];
                                 for (int i = 0; i < in.length; i++) in[i] = (float) rnd.nextDouble(-1, 1);
                                 int inOff = 2, rows = c * k * k, plane = oh * ow;
-                                float[] whole = new float[rows * plane], chunks = new float[rows * plane];
+                                float[] whole = new float[rows * plane], chunks = new float[rows * plane], wide = new float[rows * plane];
                                 java.util.Arrays.fill(whole, Float.NaN);
                                 java.util.Arrays.fill(chunks, Float.NaN);
+                                java.util.Arrays.fill(wide, Float.NaN);
                                 Im2col.fill(0, rows, 0, plane, in, inOff, h, w, k, k, stride, padT, padL, oh, ow, whole);
                                 for (int j = 0; j < plane; j += 5) {
                                     Im2col.fill(0, rows, j, Math.min(plane, j + 5), in, inOff, h, w, k, k, stride, padT, padL, oh, ow, chunks);
+                                }
+                                for (int j = 0; j < plane; j += 19) {
+                                    Im2col.fill(0, rows, j, Math.min(plane, j + 19), in, inOff, h, w, k, k, stride, padT, padL, oh, ow, wide);
                                 }
                                 for (int r = 0; r < rows; r++) {
                                     int kx = r % k, ky = (r / k) % k, ch = r / (k * k);
@@ -47,6 +51,7 @@ class Im2colTest {
                                                     + " row " + r + " at " + oy + "," + ox;
                                             assertEquals(want, whole[r * plane + oy * ow + ox], 0f, "whole rows, " + at);
                                             assertEquals(want, chunks[r * plane + oy * ow + ox], 0f, "chunks, " + at);
+                                            assertEquals(want, wide[r * plane + oy * ow + ox], 0f, "chunks of 19, " + at);
                                         }
                                     }
                                 }
