@@ -7,14 +7,15 @@ import jdk.incubator.vector.VectorSpecies;
  * Depthwise 3x3 convolution on the Vector API. Each channel is first copied into a per-thread
  * scratch plane with its zero padding made explicit, so every output pixel is an "interior" one:
  * rows are then computed 16 output columns at a time with the nine taps in registers, the ragged
- * end as one more vector overlapping the previous one (recomputing identical values). Stride 2
- * stores each padded row as its even columns, then its odd ones (JDK 17's Vector API has no cheap
- * strided load): a kernel row's taps are then three unit-stride loads and only the kept outputs are
- * computed. Small stride-1 maps (19x19, 10x10) run the whole padded plane as one long row and drop
- * the columns between rows: fewer, fuller vectors; stride-2 maps under a vector wide do the same
- * and keep every other column. Maps too small even for that use plain loops on the padded plane
- * (on JDK 17, C2 boxes 8-lane vectors in this loop, which would allocate); other kernel sizes use
- * the scalar kernel. Every output is its bias, then one FMA per tap in order (a zero in the padding).
+ * end as one more vector overlapping the previous one (recomputing identical values). Stride 2 on
+ * wide maps stores each padded row as its even columns, then its odd ones (JDK 17's Vector API has
+ * no cheap strided load): a kernel row's taps are then three unit-stride loads and only the kept
+ * outputs are computed; narrower stride-2 maps (under 16 outputs) compute each stride-1 row and keep every other
+ * column. Small maps (19x19, 10x10) run the whole padded plane as one long row and drop the
+ * columns between rows: fewer, fuller vectors. Maps too small even for that use plain loops on the
+ * padded plane (on JDK 17, C2 boxes 8-lane vectors in this loop, which would allocate); other
+ * kernel sizes use the scalar kernel. Every output is its bias, then one FMA per tap in order (a
+ * zero in the padding), whichever path computes it.
  */
 public final class VectorDepthwiseKernel implements DepthwiseKernel {
     public static final VectorDepthwiseKernel INSTANCE = new VectorDepthwiseKernel();
@@ -41,21 +42,26 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
                     padL, out, outOff, oh, ow, act);
             return;
         }
+        // Stride 2 on wide maps: each padded row stored as its even columns, then its odd ones, so that the three
+        // taps of a kernel row are unit-stride loads (even x, odd x, even x + 1) and only the kept outputs are
+        // computed. Measured (old and new kernels alternating in one network): 0.77-0.88x on 75, 38 and 19 outputs
+        // a row, 1.08x on 10 (there the split copy costs more than the arithmetic saved): from 16 on. A method of
+        // its own: inlined here, it made C2 compile the other paths 3-8% slower.
+        if (stride == 2 && ow >= Math.max(L, 16)) {
+            splitChannels(c0, c1, in, inOff, h, w, weights, bias, padT, padL, out, outOff, oh, ow, act);
+            return;
+        }
         // padded plane: rows -padT .. (oh-1)*stride+2-padT of the input, likewise columns
         int hp = (oh - 1) * stride + 3, wp = (ow - 1) * stride + 3;
-        // Stride 2 on maps at least a vector wide: each padded row stored as its even columns, then its odd ones,
-        // so that the three taps of a kernel row are unit-stride loads (even x, odd x, even x + 1) and only the
-        // outputs kept are computed.
-        boolean split = stride == 2 && ow >= L;
-        int half = (wp + 1) / 2; // where a split row's odd columns start
+        int full = wp - 2; // stride-1 outputs of a padded row
         // Small maps: the stride-1 outputs of the whole padded plane as one long row, the columns
         // between rows computed and dropped, when that takes fewer vectors than row by row.
         int span = (oh - 1) * stride * wp + (ow - 1) * stride + 1;
-        int rowVectors = oh * ((ow + L - 1) / L), flatVectors = (span + L - 1) / L;
-        boolean flat = !split && span >= L && (ow < L || 5 * flatVectors < 4 * rowVectors);
+        int rowVectors = oh * (((stride == 1 ? ow : full) + L - 1) / L), flatVectors = (span + L - 1) / L;
+        boolean flat = span >= L && (ow < L || 5 * flatVectors < 4 * rowVectors);
         // + 1: the even columns' copy reads one past the last even value
-        float[] p = ThreadBuffers.atLeast(PLANE, hp * wp + span + 1);
-        int tmp = hp * wp; // the flat span's stride-1 results, picked from
+        float[] p = ThreadBuffers.atLeast(PLANE, hp * wp + Math.max(full, span) + 1);
+        int tmp = hp * wp; // stride-1 results that are picked from: a row (stride 2) or the flat span
         int x0 = Math.min(padL, wp), x1 = Math.min(wp, padL + w); // padded columns holding input
         // the padding is zeroed once: each channel then overwrites only the input rows' interior
         java.util.Arrays.fill(p, 0, hp * wp, 0f);
@@ -64,9 +70,7 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
             int plane = inOff + ch * h * w + (x0 - padL);
             for (int y = y0; y < y1; y++) {
                 int src = plane + (y - padT) * w, dst = y * wp + x0;
-                if (split) {
-                    splitRow(in, src, p, y * wp, half, x0, x1);
-                } else if (cols < L) {
+                if (cols < L) {
                     for (int x = 0; x < cols; x++) p[dst + x] = in[src + x];
                 } else {
                     for (int xs = 0; xs < cols; xs += L) {
@@ -77,12 +81,8 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
             }
             float b = bias == null ? 0f : bias[ch];
             int o = outOff + ch * oh * ow;
-            if (split) {
-                for (int oy = 0; oy < oh; oy++) row(p, oy * 2 * wp, half, 1, wp, ow, weights, ch * 9, b, act, out, o + oy * ow);
-                continue;
-            }
             if (flat) {
-                row(p, 0, 1, 2, wp, span, weights, ch * 9, b, act, p, tmp);
+                row(p, 0, wp, span, weights, ch * 9, b, act, p, tmp);
                 for (int oy = 0; oy < oh; oy++) {
                     int src = tmp + oy * stride * wp, dst = o + oy * ow;
                     if (stride == 1) {
@@ -97,9 +97,33 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
                 narrowRows(p, wp, stride, weights, ch * 9, b, act, out, o, oh, ow);
                 continue;
             }
-            int oy = 0;
-            for (; oy + 1 < oh; oy += 2) rowPair(p, oy * wp, wp, ow, weights, ch * 9, b, act, out, o + oy * ow, ow);
-            if (oy < oh) row(p, oy * wp, 1, 2, wp, ow, weights, ch * 9, b, act, out, o + oy * ow);
+            if (stride == 1) {
+                int oy = 0;
+                for (; oy + 1 < oh; oy += 2) rowPair(p, oy * wp, wp, ow, weights, ch * 9, b, act, out, o + oy * ow, ow);
+                if (oy < oh) row(p, oy * wp, wp, ow, weights, ch * 9, b, act, out, o + oy * ow);
+                continue;
+            }
+            for (int oy = 0; oy < oh; oy++) {
+                row(p, oy * stride * wp, wp, full, weights, ch * 9, b, act, p, tmp);
+                VectorEvenColumns.copy(p, tmp, out, o + oy * ow, ow);
+            }
+        }
+    }
+
+    /** Stride 2, at least a vector of outputs a row: the padded rows split into even and odd columns. */
+    private static void splitChannels(int c0, int c1, float[] in, int inOff, int h, int w, float[] weights, float[] bias,
+                                      int padT, int padL, float[] out, int outOff, int oh, int ow, Activation act) {
+        int hp = 2 * oh + 1, wp = 2 * ow + 1, half = ow + 1; // a split row: ow + 1 even columns, then ow odd ones
+        float[] p = ThreadBuffers.atLeast(PLANE, hp * wp);
+        int x0 = Math.min(padL, wp), x1 = Math.min(wp, padL + w); // padded columns holding input
+        java.util.Arrays.fill(p, 0, hp * wp, 0f); // the padding, zeroed once (as in channels())
+        int y0 = Math.max(0, padT), y1 = Math.min(hp, padT + h);
+        for (int ch = c0; ch < c1; ch++) {
+            int plane = inOff + ch * h * w + (x0 - padL);
+            for (int y = y0; y < y1; y++) splitRow(in, plane + (y - padT) * w, p, y * wp, half, x0, x1);
+            float b = bias == null ? 0f : bias[ch];
+            int o = outOff + ch * oh * ow;
+            for (int oy = 0; oy < oh; oy++) splitRowOutputs(p, oy * 2 * wp, half, wp, ow, weights, ch * 9, b, act, out, o + oy * ow);
         }
     }
 
@@ -120,13 +144,12 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
     }
 
     /**
-     * One output row: out[o + x] = act(b + sum over ky of w[ky][0] * p[s + ky * step + x]
-     * + w[ky][1] * p[s + t1 + ky * step + x] + w[ky][2] * p[s + t2 + ky * step + x]) for x in [0, n), n >= L:
-     * stride 1 has its taps at t1 = 1, t2 = 2; a split row (stride 2) at its odd columns and the next even one.
+     * One stride-1 output row of the padded plane: out[o + x] = act(b + sum over ky, kx of
+     * w[ky][kx] * p[s + ky * step + x + kx]) for x in [0, n), n >= L.
      */
-    private static void row(float[] p, int s, int t1, int t2, int step, int n, float[] wt, int wo, float bias,
-                            Activation act, float[] out, int o) {
-        int s0 = s, s1 = s + t1, s2 = s + t2;
+    private static void row(float[] p, int s, int step, int n, float[] wt, int wo, float bias, Activation act,
+                            float[] out, int o) {
+        int s0 = s, s1 = s + 1, s2 = s + 2;
         FloatVector w0 = FloatVector.broadcast(S, wt[wo]), w1 = FloatVector.broadcast(S, wt[wo + 1]),
                 w2 = FloatVector.broadcast(S, wt[wo + 2]), w3 = FloatVector.broadcast(S, wt[wo + 3]),
                 w4 = FloatVector.broadcast(S, wt[wo + 4]), w5 = FloatVector.broadcast(S, wt[wo + 5]),
@@ -139,6 +162,40 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
         for (int xs = 0; xs < n; xs += L) {
             int x = Math.min(xs, last); // the last vector overlaps the previous one: same values again
             // bias, then the taps row by row, one fma each: the order rowPair and narrowRows use too
+            FloatVector acc = FloatVector.fromArray(S, p, s0 + x).fma(w0, bv);
+            acc = FloatVector.fromArray(S, p, s1 + x).fma(w1, acc);
+            acc = FloatVector.fromArray(S, p, s2 + x).fma(w2, acc);
+            acc = FloatVector.fromArray(S, p, s0 + step + x).fma(w3, acc);
+            acc = FloatVector.fromArray(S, p, s1 + step + x).fma(w4, acc);
+            acc = FloatVector.fromArray(S, p, s2 + step + x).fma(w5, acc);
+            acc = FloatVector.fromArray(S, p, s0 + 2 * step + x).fma(w6, acc);
+            acc = FloatVector.fromArray(S, p, s1 + 2 * step + x).fma(w7, acc);
+            acc = FloatVector.fromArray(S, p, s2 + 2 * step + x).fma(w8, acc);
+            if (clamp) acc = VectorClamp.of(acc, lo, hi);
+            acc.intoArray(out, o + x);
+        }
+    }
+
+    /**
+     * One stride-2 output row of split padded rows (even columns at s, odd ones at s + half, rows step apart):
+     * row()'s sum and order with the taps of a kernel row at the even column x, the odd column x, the even
+     * column x + 1. Separate from row(), whose constant tap offsets C2 folds into the loads.
+     */
+    private static void splitRowOutputs(float[] p, int s, int half, int step, int n, float[] wt, int wo, float bias,
+                                        Activation act, float[] out, int o) {
+        int s0 = s, s1 = s + half, s2 = s + 1;
+        FloatVector w0 = FloatVector.broadcast(S, wt[wo]), w1 = FloatVector.broadcast(S, wt[wo + 1]),
+                w2 = FloatVector.broadcast(S, wt[wo + 2]), w3 = FloatVector.broadcast(S, wt[wo + 3]),
+                w4 = FloatVector.broadcast(S, wt[wo + 4]), w5 = FloatVector.broadcast(S, wt[wo + 5]),
+                w6 = FloatVector.broadcast(S, wt[wo + 6]), w7 = FloatVector.broadcast(S, wt[wo + 7]),
+                w8 = FloatVector.broadcast(S, wt[wo + 8]);
+        FloatVector bv = FloatVector.broadcast(S, bias);
+        FloatVector lo = FloatVector.broadcast(S, act.lo), hi = FloatVector.broadcast(S, act.hi);
+        boolean clamp = act != Activation.NONE;
+        int last = n - L;
+        for (int xs = 0; xs < n; xs += L) {
+            int x = Math.min(xs, last); // the last vector overlaps the previous one: same values again
+            // row()'s order
             FloatVector acc = FloatVector.fromArray(S, p, s0 + x).fma(w0, bv);
             acc = FloatVector.fromArray(S, p, s1 + x).fma(w1, acc);
             acc = FloatVector.fromArray(S, p, s2 + x).fma(w2, acc);
