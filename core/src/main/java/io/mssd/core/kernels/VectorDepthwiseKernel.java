@@ -8,14 +8,14 @@ import jdk.incubator.vector.VectorSpecies;
  * scratch plane with its zero padding made explicit, so every output pixel is an "interior" one:
  * rows are then computed 16 output columns at a time with the nine taps in registers, the ragged
  * end as one more vector overlapping the previous one (recomputing identical values). Stride 2 on
- * wide maps stores each padded row as its even columns, then its odd ones (JDK 17's Vector API has
- * no cheap strided load): a kernel row's taps are then three unit-stride loads and only the kept
- * outputs are computed; narrower stride-2 maps (under 16 outputs) compute each stride-1 row and keep every other
- * column. Small maps (19x19, 10x10) run the whole padded plane as one long row and drop the
- * columns between rows: fewer, fuller vectors. Maps too small even for that use plain loops on the
- * padded plane (on JDK 17, C2 boxes 8-lane vectors in this loop, which would allocate); other
- * kernel sizes use the scalar kernel. Every output is its bias, then one FMA per tap in order (a
- * zero in the padding), whichever path computes it.
+ * maps of 16 or more outputs a row stores each padded row as its even columns, then its odd ones
+ * (JDK 17's Vector API has no cheap strided load): a kernel row's taps are then three unit-stride
+ * loads and only the kept outputs are computed; narrower stride-2 maps compute each stride-1 row
+ * and keep every other column. Small maps (19x19, 10x10) run the whole padded plane as one long
+ * row and drop the columns between rows: fewer, fuller vectors. Maps too small even for that use
+ * plain loops on the padded plane (on JDK 17, C2 boxes 8-lane vectors in this loop, which would
+ * allocate); other kernel sizes use the scalar kernel. Every output is its bias, then one FMA per
+ * tap in order (a zero in the padding), whichever path computes it.
  */
 public final class VectorDepthwiseKernel implements DepthwiseKernel {
     public static final VectorDepthwiseKernel INSTANCE = new VectorDepthwiseKernel();
@@ -110,7 +110,7 @@ public final class VectorDepthwiseKernel implements DepthwiseKernel {
         }
     }
 
-    /** Stride 2, at least a vector of outputs a row: the padded rows split into even and odd columns. */
+    /** Stride 2 on maps of 16 or more outputs a row (and a vector): the padded rows split into even and odd columns. */
     private static void splitChannels(int c0, int c1, float[] in, int inOff, int h, int w, float[] weights, float[] bias,
                                       int padT, int padL, float[] out, int outOff, int oh, int ow, Activation act) {
         int hp = 2 * oh + 1, wp = 2 * ow + 1, half = ow + 1; // a split row: ow + 1 even columns, then ow odd ones
