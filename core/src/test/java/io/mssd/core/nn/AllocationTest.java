@@ -36,9 +36,24 @@ class AllocationTest {
                 .add(new Dense("fc", 16, 10, Reference.random(rnd, 160, 0.3), Reference.random(rnd, 10, 0.1)))
                 .add(new Softmax("sm"))
                 .build();
+        assertWarmPassesAllocateNothing(net, Shape.of(1, 3, 64, 48));
+    }
+
+    @Test
+    void wideStrideTwoDepthwiseAllocatesNothing() {
+        // 20 outputs a row: the depthwise kernel's split rows (maps of 16+ outputs a row), then the stride-1 row pairs
+        SplittableRandom rnd = new SplittableRandom(6);
+        Network net = Network.builder()
+                .add(Convolution.of("dw2", ConvSpec.depthwise(16, 3, 2, Padding.explicit(1, 1)), Reference.random(rnd, 144, 0.3), Reference.random(rnd, 16, 0.1), Activation.RELU))
+                .add(Convolution.of("dw", ConvSpec.depthwise(16, 3, 1, Padding.SAME), Reference.random(rnd, 144, 0.3), null, Activation.NONE))
+                .build();
+        assertWarmPassesAllocateNothing(net, Shape.of(1, 16, 40, 40));
+    }
+
+    private static void assertWarmPassesAllocateNothing(Network net, Shape input) {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (ComputePool pool = new ComputePool(2)) {
-            Workspace ws = net.newWorkspace(Shape.of(1, 3, 64, 48), pool);
+            Workspace ws = net.newWorkspace(input, pool);
             for (int i = 0; i < 3000; i++) ws.forward(); // let C2 compile (and scalar-replace) everything
             long tid = Thread.currentThread().getId();
             // C2 may compile a rarely called path (the one-strip GEMM runs once a pass) after the warm-up: until it
