@@ -12,6 +12,29 @@ public interface GemmKernel {
                float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
                float[] bias, int biasOff, Activation act);
 
+    /**
+     * {@code a} [m x k] laid out for {@link #block(int, int, int, int, int, int, float[], int, float[], float[], int,
+     * float[], int, float[], int, Activation)}, or null where the kernel has no use for it (it then reads A as it
+     * lies). For constant operands: a layer's weights, packed once instead of on every call.
+     */
+    default float[] packA(int m, int k, float[] a, int aOff) {
+        return null;
+    }
+
+    /** {@link #packA(int, int, float[], int)} again into the array it returned, after {@code a} changed. */
+    default void packA(int m, int k, float[] a, int aOff, float[] packed) {
+        if (packed != null) throw new IllegalStateException(name() + " kernel packs no A");
+    }
+
+    /**
+     * {@link #block(int, int, int, int, int, int, float[], int, float[], int, float[], int, float[], int, Activation)}
+     * with A also given as {@link #packA} laid it out ({@code packedA}, or null): the same bits either way.
+     */
+    default void block(int r0, int r1, int j0, int j1, int n, int k, float[] a, int aOff, float[] packedA, float[] b,
+                       int bOff, float[] c, int cOff, float[] bias, int biasOff, Activation act) {
+        block(r0, r1, j0, j1, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act);
+    }
+
     String name();
 
     /** Row multiple that the kernel's register blocking prefers when rows are split over threads. */

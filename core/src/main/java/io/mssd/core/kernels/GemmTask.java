@@ -9,7 +9,7 @@ public final class GemmTask {
     private final ComputePool.RangeTask byRows = this::rows;
     private final ComputePool.RangeTask byCols = this::cols;
     private int m, n, k, aOff, bOff, cOff, biasOff;
-    private float[] a, b, c, bias;
+    private float[] a, packedA, b, c, bias;
     private Activation act;
 
     public GemmTask(GemmKernel kernel) {
@@ -18,6 +18,13 @@ public final class GemmTask {
 
     public GemmTask bind(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
                          float[] bias, int biasOff, Activation act) {
+        return bind(m, n, k, a, aOff, null, b, bOff, c, cOff, bias, biasOff, act);
+    }
+
+    /** With A also as the kernel's {@link GemmKernel#packA} laid it out (or null). */
+    public GemmTask bind(int m, int n, int k, float[] a, int aOff, float[] packedA, float[] b, int bOff, float[] c,
+                         int cOff, float[] bias, int biasOff, Activation act) {
+        this.packedA = packedA;
         this.m = m;
         this.n = n;
         this.k = k;
@@ -42,10 +49,10 @@ public final class GemmTask {
     }
 
     private void rows(int r0, int r1, int worker) {
-        kernel.block(r0, r1, 0, n, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act);
+        kernel.block(r0, r1, 0, n, n, k, a, aOff, packedA, b, bOff, c, cOff, bias, biasOff, act);
     }
 
     private void cols(int j0, int j1, int worker) {
-        kernel.block(0, m, j0, j1, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act);
+        kernel.block(0, m, j0, j1, n, k, a, aOff, packedA, b, bOff, c, cOff, bias, biasOff, act);
     }
 }

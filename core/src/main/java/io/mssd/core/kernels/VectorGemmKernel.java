@@ -47,6 +47,35 @@ public final class VectorGemmKernel implements GemmKernel {
     @Override
     public void block(int r0, int r1, int j0, int j1, int n, int k, float[] a, int aOff, float[] b, int bOff,
                       float[] c, int cOff, float[] bias, int biasOff, Activation act) {
+        block(r0, r1, j0, j1, n, k, a, aOff, null, b, bOff, c, cOff, bias, biasOff, act);
+    }
+
+    /**
+     * A [m x k] laid out as block() copies it into its row blocks on every call: k-block after k-block (KC
+     * columns), each the m rows of that block KC floats apart (zeros past k in the last). Done once for constant
+     * operands (a layer's weights), it spares block() copying them: on the weight-heavy 1x1 layers of small maps
+     * (1024 x 1024 weights for 100 pixels) that copy was a tenth of the product.
+     */
+    @Override
+    public float[] packA(int m, int k, float[] a, int aOff) {
+        int blocks = (k + KC - 1) / KC;
+        float[] packed = new float[blocks * m * KC];
+        packA(m, k, a, aOff, packed);
+        return packed;
+    }
+
+    /** {@link #packA(int, int, float[], int)} into {@code packed} (in place, when the weights change). */
+    @Override
+    public void packA(int m, int k, float[] a, int aOff, float[] packed) {
+        for (int pc = 0, kb = 0; pc < k; pc += KC, kb++) {
+            int kc = Math.min(k, pc + KC) - pc;
+            for (int i = 0; i < m; i++) System.arraycopy(a, aOff + i * k + pc, packed, (kb * m + i) * KC, kc);
+        }
+    }
+
+    @Override
+    public void block(int r0, int r1, int j0, int j1, int n, int k, float[] a, int aOff, float[] packedA, float[] b,
+                      int bOff, float[] c, int cOff, float[] bias, int biasOff, Activation act) {
         if (j1 - j0 < L) {
             narrow(r0, r1, j0, j1, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, act);
             return;
@@ -62,7 +91,10 @@ public final class VectorGemmKernel implements GemmKernel {
         int width = j1 - j0;
         boolean lastStrip = width >= 2 * L && width % (2 * L) != 0;
         int vecEnd = lastStrip ? j0 + width / (2 * L) * (2 * L) : j0 + width / L * L;
-        float[] panel = ThreadBuffers.atLeast(PACK, KC * (NC + 2 * L)), rowsA = PACK_A.get();
+        float[] panel = ThreadBuffers.atLeast(PACK, KC * (NC + 2 * L));
+        // the rows of A: this call's copy of each row block, or where packA put them (all m rows per k-block)
+        float[] rowsA = packedA != null ? packedA : PACK_A.get();
+        int rowsOfA = packedA != null ? packedA.length / ((k + KC - 1) / KC * KC) : 0;
         float[] tail = lastStrip ? ThreadBuffers.atLeast(PACK_C, (r1 - r0) * 2 * L) : null;
         for (int jc = j0; jc < vecEnd; jc += NC) {
             int jEnd = Math.min(vecEnd, jc + NC);
@@ -71,6 +103,7 @@ public final class VectorGemmKernel implements GemmKernel {
             for (int pc = 0; pc < k; pc += KC) {
                 int pEnd = Math.min(k, pc + KC), kc = pEnd - pc;
                 boolean first = pc == 0, last = pEnd == k;
+                int kBlockA = pc / KC * rowsOfA * KC; // packed A: this k-block's rows
                 // copy B[pc..pEnd, jc..stripEnd) strip by strip: rows of B lie n floats apart (often a
                 // power of two, which would make them fight over the same L1 sets), a strip's are 2L
                 int q = 0;
@@ -79,22 +112,26 @@ public final class VectorGemmKernel implements GemmKernel {
                 for (int ic = r0; ic < r1; ic += MC) {
                     int iEnd = Math.min(r1, ic + MC);
                     // rows KC apart whatever kc is: the 6x2 tile then reads A at constant offsets from one index
-                    for (int i = ic; i < iEnd; i++) System.arraycopy(a, aOff + i * k + pc, rowsA, (i - ic) * KC, kc);
+                    int a0 = kBlockA + ic * KC; // row ic of A in rowsA
+                    if (packedA == null) {
+                        a0 = 0;
+                        for (int i = ic; i < iEnd; i++) System.arraycopy(a, aOff + i * k + pc, rowsA, (i - ic) * KC, kc);
+                    }
                     // rows outer, strips inner: C is written a few rows at a time along the panel (streams the
                     // prefetcher follows), not two vectors down every row of the block for each strip in turn
                     for (int g0 = ic, g1; g0 < iEnd; g0 = g1) {
                         g1 = rowGroupEnd(g0, iEnd);
                         for (int s = 0; s < strips; s++) {
-                            rows(g0, g1, jc + s * 2 * L, 2, kc, rowsA, (g0 - ic) * KC, KC, panel, s * kc * 2 * L, 2 * L,
-                                    n, c, cOff, bias, biasOff, act, first, last);
+                            rows(g0, g1, jc + s * 2 * L, 2, kc, rowsA, a0 + (g0 - ic) * KC, KC, panel, s * kc * 2 * L,
+                                    2 * L, n, c, cOff, bias, biasOff, act, first, last);
                         }
                     }
                     if (withTail) { // into the scratch tile: row i at (i - r0) * 2L
-                        rows(ic, iEnd, 0, 2, kc, rowsA, 0, KC, panel, strips * kc * 2 * L, 2 * L, 2 * L, tail,
+                        rows(ic, iEnd, 0, 2, kc, rowsA, a0, KC, panel, strips * kc * 2 * L, 2 * L, 2 * L, tail,
                                 -r0 * 2 * L, bias, biasOff, act, first, last);
                     }
                     if (stripEnd < jEnd) { // one single-vector strip left, read in place
-                        rows(ic, iEnd, stripEnd, 1, kc, rowsA, 0, KC, b, bOff + pc * n + stripEnd, n, n, c, cOff,
+                        rows(ic, iEnd, stripEnd, 1, kc, rowsA, a0, KC, b, bOff + pc * n + stripEnd, n, n, c, cOff,
                                 bias, biasOff, act, first, last);
                     }
                 }

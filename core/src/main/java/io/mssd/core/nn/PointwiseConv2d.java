@@ -13,6 +13,15 @@ import io.mssd.core.tensor.Tensor;
 public final class PointwiseConv2d extends Convolution {
     private final GemmKernel gemm;
     private final SmallMapProduct small;
+    /**
+     * Maps of at most this many pixels read the weights packed once ({@link GemmKernel#packA}) instead of having the
+     * GEMM copy them on every call: measured 0.92-0.94x on 10x10 maps with 1024 channels (4 MB of weights for 100
+     * pixels), no change on 19x19 and larger maps, which so keep a single copy of their weights.
+     */
+    static final int PACKED_MAX_PIXELS = 256;
+    /** The weights as the GEMM kernel reads them, made at the first bind to a small map (null: not yet, or none). */
+    private float[] packedWeights;
+    private boolean packed;
 
     public PointwiseConv2d(String name, ConvSpec spec, float[] weights, float[] bias, Activation activation) {
         this(name, spec, weights, bias, activation, GemmKernel.fastest());
@@ -24,6 +33,14 @@ public final class PointwiseConv2d extends Convolution {
         if (!spec.isPointwise()) throw new IllegalArgumentException("layer " + name + ": not a 1x1/1 convolution");
         this.gemm = gemm;
         this.small = new SmallMapProduct(spec.cout(), spec.cin());
+    }
+
+    private synchronized float[] packedWeights() {
+        if (!packed) {
+            packedWeights = gemm.packA(spec.cout(), spec.cin(), weights, 0);
+            packed = true;
+        }
+        return packedWeights;
     }
 
     private boolean transposed(Shape in) {
@@ -38,6 +55,9 @@ public final class PointwiseConv2d extends Convolution {
     @Override
     public void weightsChanged() {
         small.weightsChanged(weights);
+        synchronized (this) {
+            if (packedWeights != null) gemm.packA(spec.cout(), spec.cin(), weights, 0, packedWeights);
+        }
     }
 
     @Override
@@ -55,8 +75,9 @@ public final class PointwiseConv2d extends Convolution {
             };
         }
         GemmTask[] tasks = new GemmTask[s.n()];
+        float[] packedA = hw <= PACKED_MAX_PIXELS ? packedWeights() : null;
         for (int b = 0; b < s.n(); b++) {
-            tasks[b] = new GemmTask(gemm).bind(spec.cout(), hw, spec.cin(), weights, 0,
+            tasks[b] = new GemmTask(gemm).bind(spec.cout(), hw, spec.cin(), weights, 0, packedA,
                     in.data(), b * spec.cin() * hw, out.data(), b * spec.cout() * hw, bias, 0, activation);
         }
         return pool -> {

@@ -189,6 +189,46 @@ class GemmKernelTest {
     }
 
     @Test
+    void packedAGivesTheSameBitsAsAInPlace() {
+        // A packed once (a layer's weights) against A copied by every call: every path of block() (6x2 tiles,
+        // 4-row and single rows, the last strip, a single-vector strip, one-strip and narrow blocks), k across
+        // k-blocks and not a multiple of one, row ranges that do not start at 0, column ranges
+        GemmKernel kernel = GemmKernel.fastest();
+        SplittableRandom rnd = new SplittableRandom(41);
+        int cases = 0;
+        for (int m : new int[] {1, 5, 6, 13, 80, 150}) {
+            for (int n : new int[] {3, 9, 16, 25, 40, 100}) {
+                for (int k : new int[] {1, 27, 256, 300, 600}) {
+                    float[] a = uniform(rnd, m * k + 3), b = uniform(rnd, k * n), bias = uniform(rnd, m);
+                    float[] packed = kernel.packA(m, k, a, 3);
+                    Activation act = Activation.values()[cases % Activation.values().length];
+                    float[] plain = new float[m * n], fromPacked = new float[m * n];
+                    int r = m / 3, j = n / 2;
+                    for (int[] part : new int[][] {{0, r, 0, n}, {r, m, 0, j}, {r, m, j, n}}) {
+                        kernel.block(part[0], part[1], part[2], part[3], n, k, a, 3, b, 0, plain, 0, bias, 0, act);
+                        kernel.block(part[0], part[1], part[2], part[3], n, k, a, 3, packed, b, 0, fromPacked, 0, bias, 0, act);
+                    }
+                    for (int i = 0; i < m * n; i++) {
+                        if (Float.floatToRawIntBits(plain[i]) != Float.floatToRawIntBits(fromPacked[i])) {
+                            throw new AssertionError(kernel.name() + " " + m + "x" + n + "x" + k + " " + act + ": element "
+                                    + i + " " + fromPacked[i] + " from packed A, " + plain[i] + " from A in place");
+                        }
+                    }
+                    cases++;
+                }
+            }
+        }
+        assertTrue(cases == 6 * 6 * 5, cases + " shapes");
+        if (kernel == ScalarGemmKernel.INSTANCE) return;
+        // packing again in place follows a change of A
+        float[] a = uniform(rnd, 12 * 300), packed = kernel.packA(12, 300, a, 0);
+        a[7] = 0.5f;
+        assertTrue(kernel.packA(12, 300, a, 0)[7] == 0.5f && packed[7] != 0.5f);
+        kernel.packA(12, 300, a, 0, packed);
+        assertTrue(packed[7] == 0.5f, "packed in place: " + packed[7]);
+    }
+
+    @Test
     void vectorKernelIsUsedWhenTheModuleIsPresent() {
         boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
         assertTrue(!module || GemmKernel.fastest().name().startsWith("vector"),

@@ -102,12 +102,14 @@ class SmallMapProductTest {
 
     @Test
     void changedWeightsTakeEffectAfterWeightsChanged() {
-        // the packed copy of the weights follows an optimiser's in-place step once told (Trainer does)
+        // the packed copies of the weights (the transposed product's on 5x5 maps, the GEMM's packed A on 10x10)
+        // follow an optimiser's in-place step once told (Trainer does)
         SplittableRandom rnd = new SplittableRandom(37);
-        for (ConvSpec spec : List.of(ConvSpec.pointwise(24, 40), ConvSpec.conv(24, 40, 3, 2, Padding.SAME))) {
+        for (int[] map : new int[][] {{1, 5}, {2, 5}, {1, 10}}) {
+            ConvSpec spec = map[0] == 1 ? ConvSpec.pointwise(24, 40) : ConvSpec.conv(24, 40, 3, 2, Padding.SAME);
             float[] w = Reference.random(rnd, spec.weightCount(), 1), b = Reference.random(rnd, 40, 1);
             Convolution layer = Convolution.of("c", spec, w, b, Activation.NONE);
-            Tensor x = Reference.random(rnd, Shape.of(1, 24, 5 * spec.stride(), 5 * spec.stride()));
+            Tensor x = Reference.random(rnd, Shape.of(1, 24, map[1] * spec.stride(), map[1] * spec.stride()));
             Tensor before = Reference.run(layer, x, ComputePool.single());
             for (int i = 0; i < w.length; i++) w[i] = 0.5f - w[i];
             layer.weightsChanged();
