@@ -14,9 +14,10 @@ public final class PointwiseConv2d extends Convolution {
     private final GemmKernel gemm;
     private final SmallMapProduct small;
     /**
-     * Maps of at most this many pixels read the weights packed once ({@link GemmKernel#packA}) instead of having the
-     * GEMM copy them on every call: measured 0.92-0.94x on 10x10 maps with 1024 channels (4 MB of weights for 100
-     * pixels), no change on 19x19 and larger maps, which so keep a single copy of their weights.
+     * Maps of at most this many pixels (and more than the transposed product takes) read the weights packed once
+     * ({@link GemmKernel#packA}) instead of having the GEMM copy them on every call: measured 0.88-0.95x on 10x10
+     * maps (1024 x 1024 weights, 4 MB, for 100 pixels), no change on 19x19 and larger maps, which so keep a single
+     * copy of their weights.
      */
     static final int PACKED_MAX_PIXELS = 256;
     /** The weights as the GEMM kernel reads them, made at the first bind to a small map (null: not yet, or none). */
@@ -75,7 +76,8 @@ public final class PointwiseConv2d extends Convolution {
             };
         }
         GemmTask[] tasks = new GemmTask[s.n()];
-        float[] packedA = hw <= PACKED_MAX_PIXELS ? packedWeights() : null;
+        // smaller maps take the transposed product or the GEMM's narrow paths, which read the weights in place
+        float[] packedA = hw > SmallMapProduct.MAX_PIXELS && hw <= PACKED_MAX_PIXELS ? packedWeights() : null;
         for (int b = 0; b < s.n(); b++) {
             tasks[b] = new GemmTask(gemm).bind(spec.cout(), hw, spec.cin(), weights, 0, packedA,
                     in.data(), b * spec.cin() * hw, out.data(), b * spec.cout() * hw, bias, 0, activation);
