@@ -76,7 +76,8 @@ public final class PointwiseConv2d extends Convolution {
             };
         }
         GemmTask[] tasks = new GemmTask[s.n()];
-        // smaller maps take the transposed product or the GEMM's narrow paths, which read the weights in place
+        // smaller maps take the transposed product (32+ output channels; it packs its own copy) or, with few output
+        // channels and so small weights, the GEMM reading its weights in place as before
         float[] packedA = hw > SmallMapProduct.MAX_PIXELS && hw <= PACKED_MAX_PIXELS ? packedWeights() : null;
         for (int b = 0; b < s.n(); b++) {
             tasks[b] = new GemmTask(gemm).bind(spec.cout(), hw, spec.cin(), weights, 0, packedA,
