@@ -69,7 +69,7 @@ public final class VectorGemmKernel implements GemmKernel {
     public void packA(int m, int k, float[] a, int aOff, float[] packed) {
         for (int pc = 0, kb = 0; pc < k; pc += KC, kb++) {
             int kc = Math.min(k, pc + KC) - pc;
-            for (int i = 0; i < m; i++) System.arraycopy(a, aOff + i * k + pc, packed, (kb * m + i) * KC, kc);
+            packRows(a, aOff, k, pc, kc, 0, m, packed, kb * m * KC);
         }
     }
 
@@ -115,7 +115,7 @@ public final class VectorGemmKernel implements GemmKernel {
                     int a0 = kBlockA + ic * KC; // row ic of A in rowsA
                     if (packedA == null) {
                         a0 = 0;
-                        for (int i = ic; i < iEnd; i++) System.arraycopy(a, aOff + i * k + pc, rowsA, (i - ic) * KC, kc);
+                        packRows(a, aOff, k, pc, kc, ic, iEnd, rowsA, 0);
                     }
                     // rows outer, strips inner: C is written a few rows at a time along the panel (streams the
                     // prefetcher follows), not two vectors down every row of the block for each strip in turn
@@ -202,7 +202,7 @@ public final class VectorGemmKernel implements GemmKernel {
             boolean first = pc == 0 && !accumulate, last = pEnd == k;
             for (int ic = 0; ic < m; ic += MC) {
                 int iEnd = Math.min(m, ic + MC);
-                for (int i = ic; i < iEnd; i++) System.arraycopy(a, aOff + i * k + pc, rowsA, (i - ic) * KC, kc);
+                packRows(a, aOff, k, pc, kc, ic, iEnd, rowsA, 0);
                 // strips outer: each strip of B (16 KiB) is read from memory once and stays in L1 while the row groups
                 // (in L2) pass; a k-block of B for a thousand columns (1 MiB) would not stay in L2 for the next group
                 for (int j = j0; j < j1; j += 2 * L) {
@@ -238,7 +238,7 @@ public final class VectorGemmKernel implements GemmKernel {
             }
             for (int ic = r0; ic < r1; ic += MC) {
                 int iEnd = Math.min(r1, ic + MC);
-                for (int i = ic; i < iEnd; i++) System.arraycopy(a, aOff + i * k + pc, rowsA, (i - ic) * KC, kc);
+                packRows(a, aOff, k, pc, kc, ic, iEnd, rowsA, 0);
                 for (int g0 = ic, g1; g0 < iEnd; g0 = g1) { // row i of the scratch tile at (i - r0) * 2L
                     g1 = rowGroupEnd(g0, iEnd);
                     rows(g0, g1, 0, 2, kc, rowsA, (g0 - ic) * KC, KC, panel, 0, 2 * L, 2 * L, tile, -r0 * 2 * L, bias,
@@ -247,6 +247,14 @@ public final class VectorGemmKernel implements GemmKernel {
             }
         }
         for (int i = r0; i < r1; i++) System.arraycopy(tile, (i - r0) * 2 * L, c, cOff + i * n + j0, width);
+    }
+
+    /**
+     * A[i0..i1)[pc..pc + kc) (rows k apart) into dst from d, rows KC apart whatever kc is: the layout the tiles read A
+     * in (constant offsets from one index), for one call's row block and for packA's whole matrix alike.
+     */
+    private static void packRows(float[] a, int aOff, int k, int pc, int kc, int i0, int i1, float[] dst, int d) {
+        for (int i = i0; i < i1; i++) System.arraycopy(a, aOff + i * k + pc, dst, d + (i - i0) * KC, kc);
     }
 
     /** B[p][src..src+2L) for kc rows n apart, into panel[q..q + kc * 2L); returns the end. */
