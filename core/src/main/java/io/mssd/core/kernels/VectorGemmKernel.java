@@ -88,9 +88,10 @@ public final class VectorGemmKernel implements GemmKernel {
         // at j1, computed into a scratch tile (it overlaps the last regular strip, whose columns it recomputes
         // in the same order, to the same values) and copied over the columns the regular strips leave: the
         // 5x5 and 19x19 maps' last columns then run in the 6x2 tile, not in single-vector ones.
+        // The regular strips end at vecEnd; NC is a multiple of 2L, so each jc block below is whole strips.
         int width = j1 - j0;
-        boolean lastStrip = width >= 2 * L && width % (2 * L) != 0;
-        int vecEnd = lastStrip ? j0 + width / (2 * L) * (2 * L) : j0 + width / L * L;
+        boolean lastStrip = width % (2 * L) != 0;
+        int vecEnd = j0 + width / (2 * L) * (2 * L);
         float[] panel = ThreadBuffers.atLeast(PACK, KC * (NC + 2 * L));
         // the rows of A: this call's copy of each row block, or where packA put them (all m rows per k-block)
         float[] rowsA = packedA != null ? packedA : PACK_A.get();
@@ -98,7 +99,7 @@ public final class VectorGemmKernel implements GemmKernel {
         float[] tail = lastStrip ? ThreadBuffers.atLeast(PACK_C, (r1 - r0) * 2 * L) : null;
         for (int jc = j0; jc < vecEnd; jc += NC) {
             int jEnd = Math.min(vecEnd, jc + NC);
-            int strips = (jEnd - jc) / (2 * L), stripEnd = jc + strips * 2 * L;
+            int strips = (jEnd - jc) / (2 * L);
             boolean withTail = lastStrip && jEnd == vecEnd;
             for (int pc = 0; pc < k; pc += KC) {
                 int pEnd = Math.min(k, pc + KC), kc = pEnd - pc;
@@ -122,17 +123,13 @@ public final class VectorGemmKernel implements GemmKernel {
                     for (int g0 = ic, g1; g0 < iEnd; g0 = g1) {
                         g1 = rowGroupEnd(g0, iEnd);
                         for (int s = 0; s < strips; s++) {
-                            rows(g0, g1, jc + s * 2 * L, 2, kc, rowsA, a0 + (g0 - ic) * KC, KC, panel, s * kc * 2 * L,
-                                    2 * L, n, c, cOff, bias, biasOff, act, first, last);
+                            rows(g0, g1, jc + s * 2 * L, kc, rowsA, a0 + (g0 - ic) * KC, KC, panel, s * kc * 2 * L, n,
+                                    c, cOff, bias, biasOff, act, first, last);
                         }
                     }
                     if (withTail) { // into the scratch tile: row i at (i - r0) * 2L
-                        rows(ic, iEnd, 0, 2, kc, rowsA, a0, KC, panel, strips * kc * 2 * L, 2 * L, 2 * L, tail,
+                        rows(ic, iEnd, 0, kc, rowsA, a0, KC, panel, strips * kc * 2 * L, 2 * L, tail,
                                 -r0 * 2 * L, bias, biasOff, act, first, last);
-                    }
-                    if (stripEnd < jEnd) { // one single-vector strip left, read in place
-                        rows(ic, iEnd, stripEnd, 1, kc, rowsA, a0, KC, b, bOff + pc * n + stripEnd, n, n, c, cOff,
-                                bias, biasOff, act, first, last);
                     }
                 }
             }
@@ -142,13 +139,7 @@ public final class VectorGemmKernel implements GemmKernel {
             for (int i = r0; i < r1; i++) {
                 System.arraycopy(tail, (i - r0) * 2 * L + from, c, cOff + i * n + vecEnd, j1 - vecEnd);
             }
-            return;
         }
-        if (vecEnd == j1) return;
-        // Ragged tail (blocks under two vectors wide): one vector ending at j1, over the whole k in one pass.
-        // It recomputes a few finished columns of this block from scratch, in the same order, so they come
-        // out identical.
-        rows(r0, r1, j1 - L, 1, k, a, aOff + r0 * k, k, b, bOff + j1 - L, n, n, c, cOff, bias, biasOff, act, true, true);
     }
 
     /** Columns of one strip of a packed B (see {@link #packB}): packed widths are multiples of it. */
@@ -208,7 +199,7 @@ public final class VectorGemmKernel implements GemmKernel {
                 for (int j = j0; j < j1; j += 2 * L) {
                     for (int g0 = ic, g1; g0 < iEnd; g0 = g1) {
                         g1 = rowGroupEnd(g0, iEnd);
-                        rows(g0, g1, j, 2, kc, rowsA, (g0 - ic) * KC, KC, packed, bOff + pc * n + j * kc, 2 * L, n, c, cOff,
+                        rows(g0, g1, j, kc, rowsA, (g0 - ic) * KC, KC, packed, bOff + pc * n + j * kc, n, c, cOff,
                                 null, 0, Activation.NONE, first, last);
                     }
                 }
@@ -241,7 +232,7 @@ public final class VectorGemmKernel implements GemmKernel {
                 packRows(a, aOff, k, pc, kc, ic, iEnd, rowsA, 0);
                 for (int g0 = ic, g1; g0 < iEnd; g0 = g1) { // row i of the scratch tile at (i - r0) * 2L
                     g1 = rowGroupEnd(g0, iEnd);
-                    rows(g0, g1, 0, 2, kc, rowsA, (g0 - ic) * KC, KC, panel, 0, 2 * L, 2 * L, tile, -r0 * 2 * L, bias,
+                    rows(g0, g1, 0, kc, rowsA, (g0 - ic) * KC, KC, panel, 0, 2 * L, tile, -r0 * 2 * L, bias,
                             biasOff, act, first, last);
                 }
             }
@@ -335,14 +326,14 @@ public final class VectorGemmKernel implements GemmKernel {
     }
 
     /**
-     * Rows [i0, i1) of C by {@code vectors} (1 or 2) vectors of columns from j, over kc steps of k:
-     * row i of A starts at a[aRow0 + (i - i0) * lda], step p of B at b[bStart + p * ldb].
+     * Rows [i0, i1) of C by two vectors of columns from j, over kc steps of k: row i of A starts at
+     * a[aRow0 + (i - i0) * lda], step p of B (a packed strip, 2L wide) at b[bStart + p * 2L].
      */
-    private static void rows(int i0, int i1, int j, int vectors, int kc, float[] a, int aRow0, int lda, float[] b,
-                             int bStart, int ldb, int n, float[] c, int cOff, float[] bias, int biasOff,
-                             Activation act, boolean first, boolean last) {
+    private static void rows(int i0, int i1, int j, int kc, float[] a, int aRow0, int lda, float[] b, int bStart,
+                             int n, float[] c, int cOff, float[] bias, int biasOff, Activation act, boolean first,
+                             boolean last) {
         // SSD's channel counts are powers of two, so 2 or 4 rows are left after the 6-row tiles; single
-        // rows keep only one or two FMA chains in flight (a quarter of the core's rate), 4-row tiles eight.
+        // rows keep only two FMA chains in flight (a quarter of the core's rate), 4-row tiles eight.
         // So the last 6 + 2 (or 6 + 3) rows go as two 4-row tiles (and a single row), 4 or 5 as one.
         int rows = i1 - i0, sixes = rows / MR, left = rows % MR;
         if ((left == 2 || left == 3) && sixes > 0) {
@@ -351,20 +342,13 @@ public final class VectorGemmKernel implements GemmKernel {
         }
         int i = i0;
         for (int t = 0; t < sixes; t++, i += MR) {
-            int ai = aRow0 + (i - i0) * lda;
-            if (vectors == 2) {
-                tile6x2(i, j, kc, a, ai, lda, b, bStart, n, c, cOff, bias, biasOff, act, first, last); // B packed: 2L apart
-            } else {
-                tile6x1(i, j, kc, a, ai, lda, b, bStart, ldb, n, c, cOff, bias, biasOff, act, first, last);
-            }
+            tile6x2(i, j, kc, a, aRow0 + (i - i0) * lda, lda, b, bStart, n, c, cOff, bias, biasOff, act, first, last);
         }
         for (; left >= 4; left -= 4, i += 4) {
-            tile4(vectors, i, j, kc, a, aRow0 + (i - i0) * lda, lda, b, bStart, ldb, n, c, cOff, bias, biasOff, act,
-                    first, last);
+            tile4x2(i, j, kc, a, aRow0 + (i - i0) * lda, lda, b, bStart, n, c, cOff, bias, biasOff, act, first, last);
         }
         for (; i < i1; i++) {
-            tile1(vectors, i, j, kc, a, aRow0 + (i - i0) * lda, b, bStart, ldb, n, c, cOff, bias, biasOff, act, first,
-                    last);
+            tile1x2(i, j, kc, a, aRow0 + (i - i0) * lda, b, bStart, n, c, cOff, bias, biasOff, act, first, last);
         }
     }
 
@@ -494,56 +478,11 @@ public final class VectorGemmKernel implements GemmKernel {
         }
     }
 
-    private static void tile6x1(int i, int j, int kc, float[] a, int aRow, int lda, float[] b, int bStart, int ldb,
-                                int n, float[] c, int cOff, float[] bias, int biasOff, Activation act, boolean first,
+    /** Four rows of C by two vectors of columns (B a packed strip, as in tile6x2). */
+    private static void tile4x2(int i, int j, int kc, float[] a, int aRow, int lda, float[] b, int bStart, int n,
+                                float[] c, int cOff, float[] bias, int biasOff, Activation act, boolean first,
                                 boolean last) {
-        int c0 = cOff + i * n + j, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n, c4 = c3 + n, c5 = c4 + n;
-        FloatVector v00, v10, v20, v30, v40, v50;
-        if (first) {
-            int bi = biasOff + i;
-            v00 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 0]);
-            v10 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 1]);
-            v20 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 2]);
-            v30 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 3]);
-            v40 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 4]);
-            v50 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 5]);
-        } else {
-            v00 = FloatVector.fromArray(S, c, c0);
-            v10 = FloatVector.fromArray(S, c, c1);
-            v20 = FloatVector.fromArray(S, c, c2);
-            v30 = FloatVector.fromArray(S, c, c3);
-            v40 = FloatVector.fromArray(S, c, c4);
-            v50 = FloatVector.fromArray(S, c, c5);
-        }
-        int a0 = aRow, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
-        for (int p = 0, bp = bStart; p < kc; p++, bp += ldb) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bp);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-            v00 = x.fma(b0, v00);
-            x = FloatVector.broadcast(S, a[a1 + p]);
-            v10 = x.fma(b0, v10);
-            x = FloatVector.broadcast(S, a[a2 + p]);
-            v20 = x.fma(b0, v20);
-            x = FloatVector.broadcast(S, a[a3 + p]);
-            v30 = x.fma(b0, v30);
-            x = FloatVector.broadcast(S, a[a4 + p]);
-            v40 = x.fma(b0, v40);
-            x = FloatVector.broadcast(S, a[a5 + p]);
-            v50 = x.fma(b0, v50);
-        }
-        v00.intoArray(c, c0);
-        v10.intoArray(c, c1);
-        v20.intoArray(c, c2);
-        v30.intoArray(c, c3);
-        v40.intoArray(c, c4);
-        v50.intoArray(c, c5);
-        if (last && act != Activation.NONE) clamp(c, c0, n, MR, L, act);
-    }
-
-    /** Four rows of C by {@code vectors} (1 or 2) vectors of columns. */
-    private static void tile4(int vectors, int i, int j, int kc, float[] a, int aRow, int lda, float[] b, int bStart,
-                              int ldb, int n, float[] c, int cOff, float[] bias, int biasOff, Activation act,
-                              boolean first, boolean last) {
+        final int ldb = 2 * L;
         int c0 = cOff + i * n + j, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
         FloatVector v00, v01, v10, v11, v20, v21, v30, v31;
         if (first) {
@@ -554,77 +493,61 @@ public final class VectorGemmKernel implements GemmKernel {
             v30 = v31 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 3]);
         } else {
             v00 = FloatVector.fromArray(S, c, c0);
+            v01 = FloatVector.fromArray(S, c, c0 + L);
             v10 = FloatVector.fromArray(S, c, c1);
+            v11 = FloatVector.fromArray(S, c, c1 + L);
             v20 = FloatVector.fromArray(S, c, c2);
+            v21 = FloatVector.fromArray(S, c, c2 + L);
             v30 = FloatVector.fromArray(S, c, c3);
-            v01 = vectors == 2 ? FloatVector.fromArray(S, c, c0 + L) : v00;
-            v11 = vectors == 2 ? FloatVector.fromArray(S, c, c1 + L) : v10;
-            v21 = vectors == 2 ? FloatVector.fromArray(S, c, c2 + L) : v20;
-            v31 = vectors == 2 ? FloatVector.fromArray(S, c, c3 + L) : v30;
+            v31 = FloatVector.fromArray(S, c, c3 + L);
         }
         int a0 = aRow, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-        if (vectors == 2) {
-            for (int p = 0, bp = bStart; p < kc; p++, bp += ldb) {
-                FloatVector b0 = FloatVector.fromArray(S, b, bp);
-                FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-                FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-                v00 = x.fma(b0, v00);
-                v01 = x.fma(b1, v01);
-                x = FloatVector.broadcast(S, a[a1 + p]);
-                v10 = x.fma(b0, v10);
-                v11 = x.fma(b1, v11);
-                x = FloatVector.broadcast(S, a[a2 + p]);
-                v20 = x.fma(b0, v20);
-                v21 = x.fma(b1, v21);
-                x = FloatVector.broadcast(S, a[a3 + p]);
-                v30 = x.fma(b0, v30);
-                v31 = x.fma(b1, v31);
-            }
-            v01.intoArray(c, c0 + L);
-            v11.intoArray(c, c1 + L);
-            v21.intoArray(c, c2 + L);
-            v31.intoArray(c, c3 + L);
-        } else {
-            for (int p = 0, bp = bStart; p < kc; p++, bp += ldb) {
-                FloatVector b0 = FloatVector.fromArray(S, b, bp);
-                v00 = FloatVector.broadcast(S, a[a0 + p]).fma(b0, v00);
-                v10 = FloatVector.broadcast(S, a[a1 + p]).fma(b0, v10);
-                v20 = FloatVector.broadcast(S, a[a2 + p]).fma(b0, v20);
-                v30 = FloatVector.broadcast(S, a[a3 + p]).fma(b0, v30);
-            }
+        for (int p = 0, bp = bStart; p < kc; p++, bp += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            v00 = x.fma(b0, v00);
+            v01 = x.fma(b1, v01);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            v10 = x.fma(b0, v10);
+            v11 = x.fma(b1, v11);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            v20 = x.fma(b0, v20);
+            v21 = x.fma(b1, v21);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            v30 = x.fma(b0, v30);
+            v31 = x.fma(b1, v31);
         }
         v00.intoArray(c, c0);
+        v01.intoArray(c, c0 + L);
         v10.intoArray(c, c1);
+        v11.intoArray(c, c1 + L);
         v20.intoArray(c, c2);
+        v21.intoArray(c, c2 + L);
         v30.intoArray(c, c3);
-        if (last && act != Activation.NONE) clamp(c, c0, n, 4, vectors * L, act);
+        v31.intoArray(c, c3 + L);
+        if (last && act != Activation.NONE) clamp(c, c0, n, 4, 2 * L, act);
     }
 
-    /** One row of C by {@code vectors} (1 or 2) vectors of columns. */
-    private static void tile1(int vectors, int i, int j, int kc, float[] a, int aRow, float[] b, int bStart, int ldb,
-                              int n, float[] c, int cOff, float[] bias, int biasOff, Activation act, boolean first,
-                              boolean last) {
+    /** One row of C by two vectors of columns (B a packed strip, as in tile6x2). */
+    private static void tile1x2(int i, int j, int kc, float[] a, int aRow, float[] b, int bStart, int n, float[] c,
+                                int cOff, float[] bias, int biasOff, Activation act, boolean first, boolean last) {
+        final int ldb = 2 * L;
         int c0 = cOff + i * n + j;
         FloatVector v0, v1;
         if (first) {
             v0 = v1 = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOff + i]);
         } else {
             v0 = FloatVector.fromArray(S, c, c0);
-            v1 = vectors == 2 ? FloatVector.fromArray(S, c, c0 + L) : v0;
+            v1 = FloatVector.fromArray(S, c, c0 + L);
         }
-        if (vectors == 2) {
-            for (int p = 0, bp = bStart; p < kc; p++, bp += ldb) {
-                FloatVector x = FloatVector.broadcast(S, a[aRow + p]);
-                v0 = x.fma(FloatVector.fromArray(S, b, bp), v0);
-                v1 = x.fma(FloatVector.fromArray(S, b, bp + L), v1);
-            }
-        } else {
-            for (int p = 0, bp = bStart; p < kc; p++, bp += ldb) {
-                v0 = FloatVector.broadcast(S, a[aRow + p]).fma(FloatVector.fromArray(S, b, bp), v0);
-            }
+        for (int p = 0, bp = bStart; p < kc; p++, bp += ldb) {
+            FloatVector x = FloatVector.broadcast(S, a[aRow + p]);
+            v0 = x.fma(FloatVector.fromArray(S, b, bp), v0);
+            v1 = x.fma(FloatVector.fromArray(S, b, bp + L), v1);
         }
         v0.intoArray(c, c0);
-        if (vectors == 2) v1.intoArray(c, c0 + L);
-        if (last && act != Activation.NONE) clamp(c, c0, n, 1, vectors * L, act);
+        v1.intoArray(c, c0 + L);
+        if (last && act != Activation.NONE) clamp(c, c0, n, 1, 2 * L, act);
     }
 }
