@@ -124,6 +124,36 @@ public final class ModelBenchmark {
         }
     }
 
+    /**
+     * Each engine's time as a multiple of the model's fp32 arithmetic floor ({@link FmaCeiling}: its mult-adds as
+     * FMAs at this machine's best rate, on the detector's threads), the floor timed alternating with mssd's network
+     * pass and then with the peer's frame, so that each ratio comes from the same seconds. With a peer, also the
+     * lowest mssd/peer ratio the floor allows. Call only where jdk.incubator.vector is present.
+     */
+    public static String fp32Floor(Detector d, OpenCvDnnPeer peer, int warmup, int runs) {
+        long multAdds = ModelSummary.of(d.model().network(), d.model().inputShape()).multAdds();
+        Workspace ws = d.borrow();
+        try (FmaCeiling floor = new FmaCeiling(2.0 * multAdds, d.threads())) {
+            Paired ours = paired(ws::forward, floor, warmup, runs);
+            StringBuilder sb = new StringBuilder();
+            sb.append(String.format(Locale.ROOT, "fp32 floor: the model's %.3f G mult-adds as FMAs at this machine's best rate"
+                            + " (12 chains of %d lanes a thread, no memory, %d thread%s), alternating with each engine: %.2f ms"
+                            + " (%.1f GFLOP/s)%n", multAdds / 1e9, FmaCeiling.lanes(), d.threads(), d.threads() == 1 ? "" : "s",
+                    ours.secondMs(), floor.flops() / (ours.secondMs() * 1e6)));
+            sb.append(String.format(Locale.ROOT, "mssd network pass: %.2f ms, %.2fx the floor (median of the %d pairs' ratios)%n",
+                    ours.firstMs(), ours.pairRatio(), runs));
+            if (peer != null) {
+                Paired theirs = paired(peer::run, floor, warmup, runs);
+                sb.append(String.format(Locale.ROOT, "opencv dnn frame (blobFromImage + forward): %.2f ms, %.2fx the floor;"
+                                + " no fp32 engine doing these multiplications goes below %.2fx opencv here%n",
+                        theirs.firstMs(), theirs.pairRatio(), 1 / theirs.pairRatio()));
+            }
+            return sb.toString();
+        } finally {
+            d.release(ws);
+        }
+    }
+
     /** Per-layer wall time of the network alone (preprocessing and decoding excluded), averaged over runs. */
     public static String profile(Detector d, int runs) {
         return profile(d, runs, null);

@@ -44,6 +44,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--vs-opencv", description = "Also time OpenCV DNN on the same model files and print the ratio (caffe: and onnx: models).")
     boolean vsOpenCv;
 
+    @Option(names = "--fp32-floor", description = "Also time the model's mult-adds as FMAs at this machine's best fp32 rate "
+            + "(no memory), alternating with the network (and OpenCV with --vs-opencv), and give each engine's time as a "
+            + "multiple of that floor.")
+    boolean fp32Floor;
+
     @Option(names = "--in-flight", paramLabel = "N", description = "Also measure throughput: images/s with N images detected at once, "
             + "each on one thread (as video and eval run by default), next to one image at a time on --threads.")
     Integer inFlight;
@@ -55,6 +60,10 @@ public final class BenchCommand implements Callable<Integer> {
         if (vsOpenCv && !model.model.startsWith("caffe:") && !model.model.startsWith("onnx:")) {
             // before minutes of timing, not after
             throw new IllegalArgumentException("--vs-opencv needs a caffe:DEPLOY.prototxt,WEIGHTS.caffemodel or onnx:FILE model");
+        }
+        if (fp32Floor && ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            throw new IllegalArgumentException("--fp32-floor needs the jdk.incubator.vector module (java --add-modules"
+                    + " jdk.incubator.vector; the mssd launcher adds it)");
         }
         RgbImage img = image != null ? MatImages.read(image) : demoFrame(60);
         try (Detector d = model.load()) {
@@ -81,6 +90,7 @@ public final class BenchCommand implements Callable<Integer> {
                     System.out.printf(Locale.ROOT, "ratio mssd/opencv: %.2f (median of the %d pairs' ratios; of the medians: %.2f)%n",
                             p.pairRatio(), runs, p.firstMs() / p.secondMs());
                 }
+                if (fp32Floor) System.out.print(ModelBenchmark.fp32Floor(d, cv, warmup, runs));
             }
         }
         return 0;
