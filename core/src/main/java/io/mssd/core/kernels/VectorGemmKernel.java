@@ -107,9 +107,8 @@ public final class VectorGemmKernel implements GemmKernel {
                 int kBlockA = pc / KC * rowsOfA * KC; // packed A: this k-block's rows
                 // copy B[pc..pEnd, jc..stripEnd) strip by strip: rows of B lie n floats apart (often a
                 // power of two, which would make them fight over the same L1 sets), a strip's are 2L
-                int q = 0;
-                for (int s = 0; s < strips; s++) q = packStrip(b, bOff + pc * n + jc + s * 2 * L, n, kc, panel, q);
-                if (withTail) packStrip(b, bOff + pc * n + j1 - 2 * L, n, kc, panel, q);
+                packPanel(b, bOff + pc * n + jc, n, kc, strips, panel);
+                if (withTail) packStrip(b, bOff + pc * n + j1 - 2 * L, n, kc, panel, strips * kc * 2 * L);
                 for (int ic = r0; ic < r1; ic += MC) {
                     int iEnd = Math.min(r1, ic + MC);
                     // rows KC apart whatever kc is: the 6x2 tile then reads A at constant offsets from one index
@@ -246,6 +245,20 @@ public final class VectorGemmKernel implements GemmKernel {
      */
     private static void packRows(float[] a, int aOff, int k, int pc, int kc, int i0, int i1, float[] dst, int d) {
         for (int i = i0; i < i1; i++) System.arraycopy(a, aOff + i * k + pc, dst, d + (i - i0) * KC, kc);
+    }
+
+    /**
+     * Strips [0, strips) of B's rows src.. (kc rows n apart) into the panel, strip s at s * kc * 2L: row by row,
+     * so that B is read in order (one stream) and the panel written in strips streams.
+     */
+    private static void packPanel(float[] b, int src, int n, int kc, int strips, float[] panel) {
+        int stripSize = kc * 2 * L;
+        for (int p = 0; p < kc; p++, src += n) {
+            for (int s = 0, q = p * 2 * L; s < strips; s++, q += stripSize) {
+                FloatVector.fromArray(S, b, src + s * 2 * L).intoArray(panel, q);
+                FloatVector.fromArray(S, b, src + s * 2 * L + L).intoArray(panel, q + L);
+            }
+        }
     }
 
     /** B[p][src..src+2L) for kc rows n apart, into panel[q..q + kc * 2L); returns the end. */
