@@ -105,8 +105,8 @@ public final class VectorGemmKernel implements GemmKernel {
                 int pEnd = Math.min(k, pc + KC), kc = pEnd - pc;
                 boolean first = pc == 0, last = pEnd == k;
                 int kBlockA = pc / KC * rowsOfA * KC; // packed A: this k-block's rows
-                // copy B[pc..pEnd, jc..stripEnd) strip by strip: rows of B lie n floats apart (often a
-                // power of two, which would make them fight over the same L1 sets), a strip's are 2L
+                // copy B[pc..pEnd, jc..jEnd) into strips 2L wide: rows of B lie n floats apart (often a power
+                // of two, which would make them fight over the same L1 sets), a strip's rows 2L
                 packPanel(b, bOff + pc * n + jc, n, kc, strips, panel);
                 if (withTail) packStrip(b, bOff + pc * n + j1 - 2 * L, n, kc, panel, strips * kc * 2 * L);
                 for (int ic = r0; ic < r1; ic += MC) {
@@ -249,7 +249,8 @@ public final class VectorGemmKernel implements GemmKernel {
 
     /**
      * Strips [0, strips) of B's rows src.. (kc rows n apart) into the panel, strip s at s * kc * 2L: row by row,
-     * so that B is read in order (one stream) and the panel written in strips streams.
+     * so that B is read in order, as one stream, and the panel written as one stream per strip (strip by strip,
+     * each strip's rows n floats apart, the 150x150 and 75x75 maps' layers took 2-12% longer).
      */
     private static void packPanel(float[] b, int src, int n, int kc, int strips, float[] panel) {
         int stripSize = kc * 2 * L;
