@@ -48,10 +48,11 @@ class GemmKernelTest {
     @Test
     void vectorKernelIsBitForBitTheInOrderFmaChainOnEverySmallShape() {
         // each element of C is bias, then one FMA per k in order, whatever the tiling (6-row tiles,
-        // 4-row tiles and single rows, 2- and 1-vector strips, the ragged tail, k-blocks of 256, row blocks of 72)
+        // 4-row tiles and single rows, 2-vector strips, the last strip overlapping the one before, blocks of one
+        // strip, k-blocks of 512, row blocks of 72)
         GemmKernel kernel = GemmKernel.fastest();
         SplittableRandom rnd = new SplittableRandom(23);
-        int[] ks = {1, 2, 3, 31, 256, 257, 520};
+        int[] ks = {1, 2, 3, 31, 256, 257, 512, 513, 520};
         int[] ms = IntStream.concat(IntStream.rangeClosed(1, 14), IntStream.of(47, 80)).toArray();
         int[] ns = IntStream.concat(IntStream.rangeClosed(16, 50), IntStream.of(63, 64, 65, 100, 513, 1030)).toArray();
         int cases = 0;
@@ -82,12 +83,12 @@ class GemmKernelTest {
 
     @Test
     void packedBProductIsBitForBitTheInOrderFmaChain() {
-        // what the Winograd layer multiplies by: B packed once (k-blocks of 256, strips of two vectors), no bias
+        // what the Winograd layer multiplies by: B packed once (k-blocks of 512, strips of two vectors), no bias
         SplittableRandom rnd = new SplittableRandom(29);
         int strip = VectorGemmKernel.stripWidth(), cases = 0;
         for (int m : IntStream.concat(IntStream.rangeClosed(1, 14), IntStream.of(25, 80)).toArray()) {
             for (int n : new int[] {strip, 2 * strip, 8 * strip}) {
-                for (int k : new int[] {1, 3, 255, 256, 257, 600}) {
+                for (int k : new int[] {1, 3, 255, 256, 257, 512, 513, 600}) {
                     float[] a = uniform(rnd, m * k + 3), b = uniform(rnd, k * n + 5);
                     float[] packed = VectorGemmKernel.packB(b, 5, k, n);
                     float[] withRoom = new float[packed.length + 7];
@@ -108,7 +109,7 @@ class GemmKernelTest {
                 }
             }
         }
-        assertTrue(cases == 16 * 3 * 6, cases + " shapes");
+        assertTrue(cases == 16 * 3 * 8, cases + " shapes");
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> VectorGemmKernel.packB(new float[4 * (strip + 1)], 0, 4, strip + 1));
         assertTrue(e.getMessage().contains("multiple of " + strip), e.getMessage());
@@ -169,7 +170,7 @@ class GemmKernelTest {
     void blocksOverAnyRowsAndColumnsGiveTheWholeProduct() {
         // row ranges that cut the vector kernel's 6-row tiles, k over two k-blocks, column ranges
         // with ragged tails: each block must give exactly what the whole product gives
-        int m = 29, n = 70, k = 300;
+        int m = 29, n = 70, k = 600;
         SplittableRandom rnd = new SplittableRandom(5);
         float[] a = uniform(rnd, m * k), b = uniform(rnd, k * n), bias = uniform(rnd, m);
         for (GemmKernel kernel : List.of(GemmKernel.fastest(), ScalarGemmKernel.INSTANCE)) {
@@ -198,7 +199,7 @@ class GemmKernelTest {
         int cases = 0;
         for (int m : new int[] {1, 5, 6, 13, 80, 150}) {
             for (int n : new int[] {3, 9, 16, 25, 40, 100}) {
-                for (int k : new int[] {1, 27, 256, 300, 600}) {
+                for (int k : new int[] {1, 27, 256, 300, 512, 600}) {
                     float[] a = uniform(rnd, m * k + 3), b = uniform(rnd, k * n), bias = uniform(rnd, m);
                     float[] packed = kernel.packA(m, k, a, 3);
                     Activation act = Activation.values()[cases % Activation.values().length];
@@ -218,7 +219,7 @@ class GemmKernelTest {
                 }
             }
         }
-        assertTrue(cases == 6 * 6 * 5, cases + " shapes");
+        assertTrue(cases == 6 * 6 * 6, cases + " shapes");
         if (kernel == ScalarGemmKernel.INSTANCE) return;
         // packing again in place follows a change of A
         float[] a = uniform(rnd, 12 * 300), packed = kernel.packA(12, 300, a, 0);

@@ -32,7 +32,7 @@ class SmallMapProductTest {
         SplittableRandom rnd = new SplittableRandom(31);
         int cases = 0;
         // pointwise (k = cin), 3x3 stride 1 and 2 (im2col), 2x2: output maps from 8 to 128 pixels and just past,
-        // output channels around the 2-vector strips, k across GEMM k-blocks of 256
+        // output channels around the 2-vector strips, k across GEMM k-blocks of 512 (3x3 over 300 channels: 2,700)
         int[][] convs = {{1, 1}, {3, 1}, {3, 2}, {2, 2}};
         int[] couts = {1, 12, 16, 17, 24, 63, 126};
         int[][] maps = {{1, 8}, {3, 3}, {5, 5}, {10, 10}, {8, 16}, {11, 12}, {12, 11}, {19, 19}};
