@@ -37,22 +37,44 @@ public final class ModelBenchmark {
      * holds where two medians measured one after the other would not.
      */
     public static Paired paired(Runnable first, Runnable second, int warmup, int runs) {
+        return paired(first, second, warmup, runs, 0);
+    }
+
+    /**
+     * As {@link #paired(Runnable, Runnable, int, int)}, with {@code settleMillis} of idle time (untimed) after each
+     * run of either: an engine whose worker threads spin for a while after a parallel region (OpenCV's pool does)
+     * would otherwise take CPU from whatever runs next.
+     */
+    public static Paired paired(Runnable first, Runnable second, int warmup, int runs, int settleMillis) {
         for (int i = 0; i < warmup; i++) {
             first.run();
+            settle(settleMillis);
             second.run();
+            settle(settleMillis);
         }
         double[] a = new double[runs], b = new double[runs], ratio = new double[runs];
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
             first.run();
+            a[i] = (System.nanoTime() - t0) / 1e6;
+            settle(settleMillis);
             long t1 = System.nanoTime();
             second.run();
-            long t2 = System.nanoTime();
-            a[i] = (t1 - t0) / 1e6;
-            b[i] = (t2 - t1) / 1e6;
+            b[i] = (System.nanoTime() - t1) / 1e6;
+            settle(settleMillis);
             ratio[i] = a[i] / Math.max(1e-6, b[i]);
         }
         return new Paired(median(a), median(b), median(ratio));
+    }
+
+    private static void settle(int millis) {
+        if (millis <= 0) return;
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     private static double median(double[] values) {
@@ -130,11 +152,15 @@ public final class ModelBenchmark {
      * pass and then with the peer's frame, so that each ratio comes from the same seconds. With a peer, also the
      * lowest mssd/peer ratio the floor allows. Call only where jdk.incubator.vector is present.
      */
+    private static final int SETTLE_MS = 20;
+
     public static String fp32Floor(Detector d, OpenCvDnnPeer peer, int warmup, int runs) {
         long multAdds = ModelSummary.of(d.model().network(), d.model().inputShape()).multAdds();
         Workspace ws = d.borrow();
         try (FmaCeiling floor = new FmaCeiling(2.0 * multAdds, d.threads())) {
-            Paired ours = paired(ws::forward, floor, warmup, runs);
+            // idle between the runs: OpenCV's workers spin after a frame (the floor's threads timed right after
+            // one ran 30-50% slower at 2 threads), and both engines get the same pause
+            Paired ours = paired(ws::forward, floor, warmup, runs, SETTLE_MS);
             StringBuilder sb = new StringBuilder();
             sb.append(String.format(Locale.ROOT, "fp32 floor: the model's %.3f G mult-adds as FMAs at this machine's best rate"
                             + " (12 chains of %d lanes a thread, no memory, %d thread%s), alternating with each engine: %.2f ms"
@@ -143,7 +169,7 @@ public final class ModelBenchmark {
             sb.append(String.format(Locale.ROOT, "mssd network pass: %.2f ms, %.2fx the floor (median of the %d pairs' ratios)%n",
                     ours.firstMs(), ours.pairRatio(), runs));
             if (peer != null) {
-                Paired theirs = paired(peer::run, floor, warmup, runs);
+                Paired theirs = paired(peer::run, floor, warmup, runs, SETTLE_MS);
                 sb.append(String.format(Locale.ROOT, "opencv dnn frame (blobFromImage + forward): %.2f ms, %.2fx the floor;"
                                 + " no fp32 engine doing these multiplications goes below %.2fx opencv here%n",
                         theirs.firstMs(), theirs.pairRatio(), 1 / theirs.pairRatio()));
