@@ -146,14 +146,15 @@ public final class ModelBenchmark {
         }
     }
 
+    /** Idle time after each timed run of the floor's pairs (see fp32Floor). */
+    private static final int SETTLE_MS = 20;
+
     /**
      * Each engine's time as a multiple of the model's fp32 arithmetic floor ({@link FmaCeiling}: its mult-adds as
      * FMAs at this machine's best rate, on the detector's threads), the floor timed alternating with mssd's network
      * pass and then with the peer's frame, so that each ratio comes from the same seconds. With a peer, also the
      * lowest mssd/peer ratio the floor allows. Call only where jdk.incubator.vector is present.
      */
-    private static final int SETTLE_MS = 20;
-
     public static String fp32Floor(Detector d, OpenCvDnnPeer peer, int warmup, int runs) {
         long multAdds = ModelSummary.of(d.model().network(), d.model().inputShape()).multAdds();
         Workspace ws = d.borrow();
@@ -163,7 +164,7 @@ public final class ModelBenchmark {
             Paired ours = paired(ws::forward, floor, warmup, runs, SETTLE_MS);
             StringBuilder sb = new StringBuilder();
             sb.append(String.format(Locale.ROOT, "fp32 floor: the model's %.3f G mult-adds as FMAs at this machine's best rate"
-                            + " (12 chains of %d lanes a thread, no memory, %d thread%s), alternating with each engine: %.2f ms"
+                            + " (12 chains of %d lanes a thread, no memory, %d thread%s), alternating with mssd's network: %.2f ms"
                             + " (%.1f GFLOP/s)%n", multAdds / 1e9, FmaCeiling.lanes(), d.threads(), d.threads() == 1 ? "" : "s",
                     ours.secondMs(), floor.flops() / (ours.secondMs() * 1e6)));
             sb.append(String.format(Locale.ROOT, "mssd network pass: %.2f ms, %.2fx the floor (median of the %d pairs' ratios)%n",
