@@ -63,7 +63,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (fp32Floor && ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
             throw new IllegalArgumentException("--fp32-floor needs the jdk.incubator.vector module (java --add-modules"
-                    + " jdk.incubator.vector; the mssd launcher adds it)");
+                    + " jdk.incubator.vector; the mssd launcher adds it unless MSSD_VECTOR or -Dmssd.vector is false)");
         }
         RgbImage img = image != null ? MatImages.read(image) : demoFrame(60);
         try (Detector d = model.load()) {
