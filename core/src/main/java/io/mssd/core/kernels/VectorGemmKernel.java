@@ -112,8 +112,8 @@ public final class VectorGemmKernel implements GemmKernel {
                 int kBlockA = pc / KC * rowsOfA * KC; // packed A: this k-block's rows
                 // copy B[pc..pEnd, jc..jEnd) into strips 2L wide: rows of B lie n floats apart (often a power
                 // of two, which would make them fight over the same L1 sets), a strip's rows 2L
-                packPanel(b, bOff + pc * n + jc, n, kc, strips, panel);
-                if (withTail) packStrip(b, bOff + pc * n + j1 - 2 * L, n, kc, panel, strips * kc * 2 * L);
+                packPanel(b, bOff + pc * n + jc, n, kc, strips, panel, 0);
+                if (withTail) packPanel(b, bOff + pc * n + j1 - 2 * L, n, kc, 1, panel, strips * kc * 2 * L);
                 for (int ic = r0; ic < r1; ic += MC) {
                     int iEnd = Math.min(r1, ic + MC);
                     // rows KC apart whatever kc is: the 6x2 tile then reads A at constant offsets from one index
@@ -170,9 +170,9 @@ public final class VectorGemmKernel implements GemmKernel {
     /** {@link #packB(float[], int, int, int)} into packed[q0 .. q0 + k * n). */
     public static void packB(float[] b, int bOff, int k, int n, float[] packed, int q0) {
         if (n % (2 * L) != 0) throw new IllegalArgumentException("packed B needs a multiple of " + 2 * L + " columns, got " + n);
-        for (int pc = 0, q = q0; pc < k; pc += KC) { // block()'s panel, k-block after k-block
+        for (int pc = 0; pc < k; pc += KC) { // block()'s panel, k-block after k-block
             int kc = Math.min(k, pc + KC) - pc;
-            for (int j = 0; j < n; j += 2 * L) q = packStrip(b, bOff + pc * n + j, n, kc, packed, q);
+            packPanel(b, bOff + pc * n, n, kc, n / (2 * L), packed, q0 + pc * n);
         }
     }
 
@@ -253,27 +253,18 @@ public final class VectorGemmKernel implements GemmKernel {
     }
 
     /**
-     * Strips [0, strips) of B's rows src.. (kc rows n apart) into the panel, strip s at s * kc * 2L: row by row,
+     * Strips [0, strips) of B's rows src.. (kc rows n apart) into the panel from q0, strip s at q0 + s * kc * 2L: row by row,
      * so that B is read in order, as one stream, and the panel written as one stream per strip (strip by strip,
      * each strip's rows n floats apart, the 150x150 and 75x75 maps' layers took 2-12% longer).
      */
-    private static void packPanel(float[] b, int src, int n, int kc, int strips, float[] panel) {
+    private static void packPanel(float[] b, int src, int n, int kc, int strips, float[] panel, int q0) {
         int stripSize = kc * 2 * L;
         for (int p = 0; p < kc; p++, src += n) {
-            for (int s = 0, q = p * 2 * L; s < strips; s++, q += stripSize) {
+            for (int s = 0, q = q0 + p * 2 * L; s < strips; s++, q += stripSize) {
                 FloatVector.fromArray(S, b, src + s * 2 * L).intoArray(panel, q);
                 FloatVector.fromArray(S, b, src + s * 2 * L + L).intoArray(panel, q + L);
             }
         }
-    }
-
-    /** B[p][src..src+2L) for kc rows n apart, into panel[q..q + kc * 2L); returns the end. */
-    private static int packStrip(float[] b, int src, int n, int kc, float[] panel, int q) {
-        for (int p = 0; p < kc; p++, q += 2 * L, src += n) {
-            FloatVector.fromArray(S, b, src).intoArray(panel, q);
-            FloatVector.fromArray(S, b, src + L).intoArray(panel, q + L);
-        }
-        return q;
     }
 
     /**
