@@ -1,5 +1,6 @@
 package io.mssd.spark;
 
+import io.mssd.core.kernels.VectorSupport;
 import io.mssd.ssd.Detector;
 import io.mssd.ssd.model.ModelZoo;
 
@@ -21,7 +22,7 @@ public final class ExecutorDetectors {
     /** The detector for this model spec and label file (null: the model's own). */
     public static Detector get(String model, String labels) {
         return LOADED.computeIfAbsent(model + "\u0000" + labels, k -> {
-            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            if (!VectorSupport.modulePresent()) {
                 System.err.println("mssd spark: this executor has no jdk.incubator.vector module: the portable kernels run"
                         + " (add --add-modules=jdk.incubator.vector to spark.executor.extraJavaOptions)");
             }

@@ -1,5 +1,6 @@
 package io.mssd.spark;
 
+import io.mssd.core.kernels.VectorSupport;
 import org.apache.spark.sql.SparkSession;
 
 /** The session a job runs in: the given master (local[N] runs in this JVM), or whatever spark-submit set. */
@@ -19,7 +20,7 @@ public final class SparkSessions {
         }
         SparkSession s = b.getOrCreate();
         s.sparkContext().setLogLevel("ERROR");
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        if (!VectorSupport.modulePresent()) {
             System.err.println("mssd spark: jdk.incubator.vector is not loaded in the driver: the portable kernels run (add"
                     + " --add-modules=jdk.incubator.vector to spark.driver.extraJavaOptions and spark.executor.extraJavaOptions)");
         }

@@ -14,11 +14,16 @@ public final class VectorSupport {
         return AVAILABLE;
     }
 
+    /** Whether jdk.incubator.vector is in the boot layer, whatever mssd.vector / MSSD_VECTOR say. */
+    public static boolean modulePresent() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
     private static boolean detect() {
         if ("false".equalsIgnoreCase(System.getProperty("mssd.vector"))
                 || "false".equalsIgnoreCase(System.getenv("MSSD_VECTOR"))) {
             return false;
         }
-        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        return modulePresent();
     }
 }

@@ -1,6 +1,7 @@
 package io.mssd.tools.cli;
 
 import io.mssd.core.kernels.GemmKernel;
+import io.mssd.core.kernels.VectorSupport;
 import io.mssd.ssd.Detector;
 import io.mssd.ssd.RgbImage;
 import io.mssd.tools.bench.GemmBenchmark;
@@ -61,7 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
             // before minutes of timing, not after
             throw new IllegalArgumentException("--vs-opencv needs a caffe:DEPLOY.prototxt,WEIGHTS.caffemodel or onnx:FILE model");
         }
-        if (fp32Floor && ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        if (fp32Floor && !VectorSupport.modulePresent()) {
             throw new IllegalArgumentException("--fp32-floor needs the jdk.incubator.vector module (java --add-modules"
                     + " jdk.incubator.vector; the mssd launcher adds it unless MSSD_VECTOR or -Dmssd.vector is false)");
         }

@@ -1,5 +1,7 @@
 package io.mssd.tools.launch;
 
+import io.mssd.core.kernels.VectorSupport;
+
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +18,7 @@ public final class VectorModuleLauncher {
     private VectorModuleLauncher() {}
 
     public static boolean moduleMissing() {
-        return ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()
+        return !VectorSupport.modulePresent()
                 && System.getProperty("mssd.relaunched") == null
                 && !"false".equalsIgnoreCase(System.getProperty("mssd.vector"))
                 && !"false".equalsIgnoreCase(System.getenv("MSSD_VECTOR"));
